@@ -1,0 +1,184 @@
+//! The loom checker: exhaustive exploration, iterative deepening on the preemption bound for
+//! minimal counterexamples, and replay by execution index.
+//!
+//! Two loom facts shape this file. A panic inside `loom::model` while model threads are parked
+//! aborts the process, so the model never panics to report a violation: every execution runs
+//! to its end and reports to a [`Search`] outside the model. And loom explores in a
+//! deterministic order, so "execution n of the search with bound k" names one execution
+//! forever (for this version of drainproof and loom).
+
+use super::handle::{ReplayHandle, ReplayKind};
+use super::progress::Progress;
+use super::search::{Counterexample, Search};
+use super::{Found, Options};
+use crate::harness::run_once;
+use crate::outcome::{Outcome, Property};
+use crate::scenario::Scenario;
+use crate::sync::Loom;
+use std::sync::{Arc, Mutex};
+
+/// Bounds tried before the unbounded search: most drain bugs need one or two preemptions,
+/// and these searches are cheap.
+const CHEAP_BOUNDS: usize = 2;
+
+/// Branches loom allows in one execution. The default (1,000) is below what the larger
+/// catalog scenarios need; exceeding it would abort the process.
+const MAX_BRANCHES: usize = 100_000;
+
+/// Searches with the given bound; without one, deepens 0..=CHEAP_BOUNDS, then runs unbounded
+/// (a proof if it finds nothing), then deepens further to minimise what it found.
+pub fn search(
+    scenario: &Scenario,
+    properties: &[Property],
+    preemption_bound: Option<usize>,
+    options: Options,
+) -> Found {
+    let last_cheap = preemption_bound.map_or(CHEAP_BOUNDS, |k| k.min(CHEAP_BOUNDS));
+    for bound in 0..=last_cheap {
+        if let Some(found) = minimal_at(scenario, properties, bound, options) {
+            return found;
+        }
+    }
+    let (bound, explored) = match preemption_bound {
+        Some(k) if k <= CHEAP_BOUNDS => {
+            return Found {
+                executions: explore(scenario, properties, Some(k), options).executions,
+                counterexample: None,
+                loom_bound: Some(k),
+                trials: None,
+            };
+        }
+        bound => (bound, explore(scenario, properties, bound, options)),
+    };
+    if explored.best.is_none() {
+        return Found {
+            executions: explored.executions,
+            counterexample: None,
+            loom_bound: bound,
+            trials: None,
+        };
+    }
+    // Something exists above the cheap bounds: deepen until the smallest bound that has it.
+    (CHEAP_BOUNDS + 1..)
+        .find_map(|k| minimal_at(scenario, properties, k, options))
+        .expect("a violation found unbounded is found at some bound")
+}
+
+/// The shortest counterexample at exactly `bound` preemptions, if any, with its trace.
+fn minimal_at(
+    scenario: &Scenario,
+    properties: &[Property],
+    bound: usize,
+    options: Options,
+) -> Option<Found> {
+    let explored = explore(scenario, properties, Some(bound), options);
+    let best = explored.best?;
+    let handle = ReplayHandle {
+        scenario: *scenario,
+        property: best.violation.property,
+        kind: ReplayKind::Loom {
+            preemption_bound: Some(bound),
+            execution: best.execution,
+        },
+    };
+    let mut counterexample = replay(&handle).expect("a loom search replays");
+    counterexample.preemptions = bound;
+    counterexample.minimal = true;
+    Some(Found {
+        executions: explored.executions,
+        counterexample: Some(counterexample),
+        loom_bound: Some(bound),
+        trials: None,
+    })
+}
+
+/// A loom builder with every limit set explicitly. `Builder::new` reads `LOOM_*` variables,
+/// and a time or permutation cap would end a search quietly and let it read as a proof.
+fn builder(bound: Option<usize>) -> loom::model::Builder {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = bound;
+    builder.max_branches = MAX_BRANCHES;
+    builder.max_duration = None;
+    builder.max_permutations = None;
+    builder.checkpoint_file = None;
+    builder.log = false;
+    builder
+}
+
+/// Runs loom over every execution within `bound`, judging each; execution `capture` (if any)
+/// records its states and is returned whole.
+fn run(
+    scenario: &Scenario,
+    properties: &[Property],
+    bound: Option<usize>,
+    capture: Option<u64>,
+    progress: Progress,
+) -> (Search<()>, Option<Outcome>) {
+    let search = Arc::new(Mutex::new(Search::new(properties, progress)));
+    let captured: Arc<Mutex<Option<Outcome>>> = Arc::default();
+    let (collector, sink, scenario) = (Arc::clone(&search), Arc::clone(&captured), *scenario);
+    builder(bound).check(move || {
+        let execution = collector.lock().unwrap().start();
+        let outcome = run_once::<Loom>(&scenario, capture == Some(execution));
+        if capture == Some(execution) {
+            *sink.lock().unwrap() = Some(outcome.clone());
+        }
+        collector.lock().unwrap().observe(execution, outcome, || ());
+    });
+    let search = Arc::into_inner(search).expect("loom returned");
+    let captured = captured.lock().unwrap().take();
+    (search.into_inner().unwrap(), captured)
+}
+
+fn explore(
+    scenario: &Scenario,
+    properties: &[Property],
+    bound: Option<usize>,
+    options: Options,
+) -> Search<()> {
+    let label = match bound {
+        Some(k) => format!("loom {scenario}, up to {k} preemptions"),
+        None => format!("loom {scenario}, unbounded"),
+    };
+    let progress = Progress::new(options.progress, label);
+    run(scenario, properties, bound, None, progress).0
+}
+
+/// Reruns the handle's search and returns its execution n, with states.
+pub fn replay(handle: &ReplayHandle) -> Result<Counterexample, String> {
+    let ReplayKind::Loom {
+        preemption_bound,
+        execution,
+    } = handle.kind
+    else {
+        return Err("not a loom handle".into());
+    };
+    let properties = [handle.property];
+    let progress = Progress::new(false, String::new());
+    let (search, captured) = run(
+        &handle.scenario,
+        &properties,
+        preemption_bound,
+        Some(execution),
+        progress,
+    );
+    let outcome = captured.ok_or_else(|| {
+        format!(
+            "replay: this search has {} executions, not {execution}",
+            search.executions
+        )
+    })?;
+    let violation = outcome.violation(handle.property).ok_or_else(|| {
+        format!(
+            "replay: execution {execution} does not violate {} (was the handle made by another \
+             version of drainproof?)",
+            handle.property
+        )
+    })?;
+    Ok(Counterexample::new(
+        outcome,
+        violation,
+        preemption_bound,
+        Some(handle.clone()),
+    ))
+}

@@ -1,0 +1,147 @@
+//! The seed's `main()` and its workers, run once on any backend.
+
+use crate::model::{Item, LaneId, Op, Polled, Queue, Role, Step, World};
+use crate::outcome::Outcome;
+use crate::scenario::{Protocol, Scenario};
+use crate::sync::Backend;
+use std::sync::Arc;
+
+/// Runs one execution of `scenario` and returns what happened. Call it inside the checker's
+/// model closure (loom, shuttle) or directly (real threads).
+pub fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
+    let producers = if scenario.protocol == Protocol::ForeignSentinel {
+        2
+    } else {
+        1
+    };
+    let queue = Queue::<B>::new(producers, scenario.pipe_capacity, record_states);
+    let main = queue.world(|w| w.add_lane(Role::Producer(0), producer_name(0, producers), false));
+    queue.register(main);
+    if scenario.prefilled {
+        queue.world(|w| prefill(w, scenario));
+    }
+    let result = seed_main(&queue, main, scenario);
+    Outcome::new(queue.exit_main(main, result), *scenario)
+}
+
+fn producer_name(producer: usize, producers: usize) -> String {
+    if producers == 1 {
+        "producer".into()
+    } else {
+        format!("producer-{producer}")
+    }
+}
+
+/// The precondition of the reader-lock theorem: every job already written to the pipe.
+fn prefill(w: &mut World, scenario: &Scenario) {
+    w.pipe.extend((0..scenario.jobs as u32).map(Item::Job));
+}
+
+/// The seed's `main()`: put the jobs, then per worker (good test: put a sentinel and) start
+/// the worker; join the workers; evaluate `jobs.empty()`; exit (flushing the feeder).
+fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenario) -> Step<()> {
+    let protocol = scenario.protocol;
+    // The set-up is one step: see `Queue::put_held` for why that hides nothing.
+    let held = queue.hold();
+    if !scenario.prefilled {
+        for job in 0..scenario.jobs as u32 {
+            if protocol == Protocol::Joinable {
+                queue.put_task_held(&held, main, 0, Item::Job(job));
+            } else {
+                queue.put_held(&held, main, 0, Item::Job(job));
+            }
+        }
+    }
+    let sentinels = scenario.sentinel_count();
+    let foreign = protocol == Protocol::ForeignSentinel;
+    let second_producer = foreign.then(|| {
+        queue.spawn(
+            Some(main),
+            Role::Producer(1),
+            producer_name(1, 2),
+            false,
+            move |q, me| {
+                for _ in 0..sentinels {
+                    q.put(me, 1, Item::Sentinel);
+                }
+                q.exit_producer(me, 1)
+            },
+        )
+    });
+    let daemon = protocol == Protocol::Joinable;
+    let mut workers = Vec::with_capacity(scenario.workers);
+    for index in 0..scenario.workers {
+        if !foreign && index < sentinels {
+            queue.put_held(&held, main, 0, Item::Sentinel);
+        }
+        let lane = queue.spawn(
+            Some(main),
+            Role::Worker(index),
+            format!("worker-{index}"),
+            daemon,
+            move |q, me| work(q, me, protocol),
+        );
+        workers.push(lane);
+    }
+    if !foreign {
+        for _ in scenario.workers..sentinels {
+            queue.put_held(&held, main, 0, Item::Sentinel);
+        }
+    }
+    drop(held);
+    if daemon {
+        queue.join_tasks(main)?;
+    } else {
+        for lane in second_producer.into_iter().chain(workers) {
+            queue.join(main, lane)?;
+        }
+    }
+    queue.seed_check(main);
+    queue.exit_producer(main, 0)
+}
+
+/// One worker's loop, per protocol.
+fn work<B: Backend>(queue: &Queue<B>, lane: LaneId, protocol: Protocol) -> Step<()> {
+    let process = |job| {
+        queue.world(|w| {
+            w.processed.push((job, lane));
+            w.record(lane, Op::Process { job });
+        })
+    };
+    match protocol {
+        Protocol::EmptyPoll | Protocol::TimeoutPoll => loop {
+            let polled = if protocol == Protocol::EmptyPoll {
+                queue.get_nowait(lane)
+            } else {
+                queue.get_timeout(lane)
+            };
+            match polled {
+                Polled::Item {
+                    item: Item::Job(job),
+                } => process(job),
+                Polled::Item { .. } | Polled::Empty { .. } => return Ok(()),
+            }
+        },
+        Protocol::Sentinel | Protocol::ForeignSentinel => loop {
+            match queue.get(lane)? {
+                Item::Job(job) => process(job),
+                Item::Sentinel | Item::Close => return Ok(()),
+            }
+        },
+        Protocol::EmptyCheck => {
+            while !queue.empty(lane) {
+                match queue.get(lane)? {
+                    Item::Job(job) => process(job),
+                    Item::Sentinel | Item::Close => return Ok(()),
+                }
+            }
+            Ok(())
+        }
+        Protocol::Joinable => loop {
+            if let Item::Job(job) = queue.get(lane)? {
+                process(job);
+            }
+            queue.task_done(lane);
+        },
+    }
+}

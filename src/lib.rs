@@ -1,0 +1,22 @@
+//! drainproof model-checks job-queue drain protocols over a faithful model of Python's
+//! `multiprocessing.Queue` (buffer, feeder thread, bounded pipe, reader lock), with loom
+//! (exhaustive), shuttle (random, PCT, DFS) and real threads.
+//!
+//! - [`sync`]: the swappable primitives ([`sync::Backend`]).
+//! - [`model`]: the queue, written once against them.
+//! - [`harness`]: the seed's `main()` and the protocols' workers.
+//! - [`outcome`]: what an execution did, and the properties it is judged by.
+//! - [`check`]: one entry point for every checker, with honest verdicts.
+//! - [`render`]: counterexamples as text, mermaid and words.
+
+pub mod check;
+pub mod harness;
+pub mod model;
+pub mod outcome;
+pub mod render;
+pub mod scenario;
+pub mod sync;
+
+pub use check::{Checker, Counterexample, Options, Report, Verdict, check, replay};
+pub use outcome::Property;
+pub use scenario::{Protocol, Scenario};

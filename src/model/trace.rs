@@ -1,0 +1,123 @@
+//! The model's own event log: what each thread did, in queue terms, and the state after it.
+//!
+//! Recording is plain data pushed under the world lock: no backend primitive is involved, so
+//! it adds no scheduling point and behaves the same under loom, shuttle and real threads. A
+//! fresh log is made with each execution. Snapshots (the state column of a trace) are the only
+//! part with a cost; searches that only need the verdict turn them off.
+
+use super::world::{Item, JobId, LaneId, Wait};
+use serde::Serialize;
+
+/// Why `get_nowait()` raised `Empty`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "cause", content = "holder")]
+pub enum EmptyCause {
+    /// Cause (a): the pipe had nothing readable at the poll (queues.py 115-116).
+    PipeEmpty,
+    /// Cause (b): another reader held the reader lock (queues.py 108-109).
+    ReaderLockHeld(LaneId),
+}
+
+/// What a non-blocking read returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum Polled {
+    Item { item: Item },
+    Empty { cause: EmptyCause },
+}
+
+/// One step of one thread, in queue terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "op")]
+pub enum Op {
+    /// The harness started a thread.
+    Spawn { lane: LaneId },
+    /// `put(item)` appended to the producer's buffer (queues.py 92-96).
+    Put { item: Item },
+    /// The first `put` started the producer's feeder thread (queues.py 93-94).
+    StartFeeder { lane: LaneId },
+    /// The feeder popped the buffer's head (queues.py 236).
+    Take { item: Item },
+    /// The feeder wrote the item into the pipe (queues.py 248-252).
+    Flush { item: Item },
+    /// The feeder popped the close marker and exited (queues.py 237-241).
+    FeederExit,
+    /// A blocking `get()` read an item (queues.py 102-104).
+    Get { item: Item },
+    /// A blocking `get()` took the reader lock and now waits in `recv_bytes`.
+    HoldReaderLock,
+    /// `get_nowait()` (queues.py 106-122).
+    GetNowait { polled: Polled },
+    /// `get(timeout=t)` (queues.py 106-122 with `block=True`).
+    GetTimeout { polled: Polled },
+    /// `get(timeout=t)` would block here; its timeout runs while other threads step.
+    AwaitTimeout { wait: Wait },
+    /// A non-blocking or timed reader released the reader lock (queues.py 119-120).
+    ReleaseReaderLock,
+    /// `empty()` polled the pipe (queues.py 128-129).
+    PollEmpty { empty: bool },
+    /// A worker processed a job.
+    Process { job: JobId },
+    /// `task_done()` (queues.py 321-326).
+    TaskDone,
+    /// `JoinableQueue.join()` returned (queues.py 328-331).
+    JoinQueue,
+    /// The thread is about to block.
+    Block { wait: Wait },
+    /// `join()` on another thread returned.
+    Joined { lane: LaneId },
+    /// The seed's pass criterion, `jobs.empty()` after joining the workers.
+    SeedCheck { empty: bool },
+    /// The thread returned.
+    Exit,
+    /// The thread was unwound: the execution hung, or it was a daemon at process exit.
+    Stopped { hang: bool },
+}
+
+/// The state after an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub buffers: Vec<Vec<Item>>,
+    pub in_flight: Vec<Option<Item>>,
+    pub pipe: Vec<Item>,
+    pub reader: Option<LaneId>,
+    pub blocked: Vec<(LaneId, Wait)>,
+}
+
+/// One step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub lane: LaneId,
+    pub op: Op,
+    /// `None` when the search ran with snapshots off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<Snapshot>,
+}
+
+/// The event log of one execution.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    events: Vec<Event>,
+    record_states: bool,
+}
+
+impl Trace {
+    pub fn new(record_states: bool) -> Trace {
+        Trace {
+            events: Vec::new(),
+            record_states,
+        }
+    }
+    pub fn records_states(&self) -> bool {
+        self.record_states
+    }
+    pub fn push(&mut self, event: Event) {
+        self.events.push(event);
+    }
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    pub fn into_events(self) -> Vec<Event> {
+        self.events
+    }
+}

@@ -1,0 +1,294 @@
+//! Counterexamples for people: plain-words summaries, a text message-sequence chart (one
+//! column per thread), a mermaid `sequenceDiagram`, and the wording of every step.
+
+use crate::check::Counterexample;
+use crate::model::{EmptyCause, Event, Item, LaneId, Op, Polled, Snapshot, Wait};
+use crate::outcome::{Kind, Outcome, Violation};
+use std::fmt::Write;
+
+/// `j0`, `S`: how an item is written in traces.
+pub fn item(item: &Item) -> String {
+    match item {
+        Item::Job(job) => format!("j{job}"),
+        Item::Sentinel => "S".into(),
+        Item::Close => "close".into(),
+    }
+}
+
+fn items(list: &[Item]) -> String {
+    let inner: Vec<String> = list.iter().map(item).collect();
+    format!("[{}]", inner.join(" "))
+}
+
+/// What a blocked thread waits for, in words.
+pub fn wait(wait: &Wait, lanes: &[String]) -> String {
+    match wait {
+        Wait::BufferItem(_) => "waits for its buffer to fill".into(),
+        Wait::PipeRoom => "blocked writing: pipe full".into(),
+        Wait::PipeData => "blocked in get(): pipe empty".into(),
+        Wait::ReaderLock => "blocked in get(): reader lock held".into(),
+        Wait::Exit(lane) => format!("blocked joining {}", lanes[*lane]),
+        Wait::TasksDone => "blocked in join(): tasks unfinished".into(),
+    }
+}
+
+fn empty_cause(cause: &EmptyCause, state: Option<&Snapshot>, lanes: &[String]) -> String {
+    match cause {
+        EmptyCause::ReaderLockHeld(holder) => format!("reader lock held by {}", lanes[*holder]),
+        EmptyCause::PipeEmpty => {
+            let buffered: Vec<Item> = state
+                .map(|s| {
+                    s.in_flight
+                        .iter()
+                        .flatten()
+                        .chain(s.buffers.iter().flatten())
+                        .copied()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if buffered.is_empty() {
+                "pipe empty".into()
+            } else {
+                let list: Vec<String> = buffered.iter().map(item).collect();
+                format!("pipe empty; buffer holds {}", list.join(" "))
+            }
+        }
+    }
+}
+
+fn polled(call: &str, polled: &Polled, state: Option<&Snapshot>, lanes: &[String]) -> String {
+    match polled {
+        Polled::Item { item: it } => format!("{call} -> {}", item(it)),
+        Polled::Empty { cause } => {
+            format!("{call} -> Empty ({})", empty_cause(cause, state, lanes))
+        }
+    }
+}
+
+/// One step in queue terms.
+pub fn step(event: &Event, lanes: &[String]) -> String {
+    let state = event.state.as_ref();
+    let pipe = || {
+        state
+            .map(|s| format!(" {}", items(&s.pipe)))
+            .unwrap_or_default()
+    };
+    match &event.op {
+        Op::Spawn { lane } => format!("start {}", lanes[*lane]),
+        Op::Put {
+            item: Item::Job(job),
+        } => format!("put job {job} -> buffer"),
+        Op::Put {
+            item: Item::Sentinel,
+        } => "put sentinel -> buffer".into(),
+        Op::Put { item: Item::Close } => "exit: close marker -> buffer".into(),
+        Op::StartFeeder { lane } => format!("start {}", lanes[*lane]),
+        Op::Take { item: it } => format!("take {} from buffer", item(it)),
+        Op::Flush { item: it } => format!("flush {} -> pipe{}", item(it), pipe()),
+        Op::FeederExit => "take close marker; exit".into(),
+        Op::Get { item: it } => format!("get -> {}", item(it)),
+        Op::HoldReaderLock => "get: takes reader lock, pipe empty".into(),
+        Op::GetNowait { polled: p } => polled("get_nowait", p, state, lanes),
+        Op::GetTimeout { polled: p } => polled("get(timeout)", p, state, lanes),
+        Op::AwaitTimeout { wait: w } => format!("get(timeout) waits: {}", self::wait(w, lanes)),
+        Op::ReleaseReaderLock => "release reader lock".into(),
+        Op::PollEmpty { empty } => format!("empty() -> {}", py_bool(*empty)),
+        Op::Process { job } => format!("process job {job}"),
+        Op::TaskDone => "task_done()".into(),
+        Op::JoinQueue => "join() returns: all tasks done".into(),
+        Op::Block { wait: w } => self::wait(w, lanes),
+        Op::Joined { lane } => format!("joined {}", lanes[*lane]),
+        Op::SeedCheck { empty } => format!("seed check: jobs.empty() -> {}", py_bool(*empty)),
+        Op::Exit => "exit".into(),
+        Op::Stopped { hang: true } => "stuck forever".into(),
+        Op::Stopped { hang: false } => "killed at exit (daemon)".into(),
+    }
+}
+
+fn py_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+
+/// The state column: every buffer (with what its feeder holds), the pipe, the reader lock.
+pub fn state(state: &Snapshot, lanes: &[String]) -> String {
+    let mut out = String::new();
+    let many = state.buffers.len() > 1;
+    for (producer, buffer) in state.buffers.iter().enumerate() {
+        let label = if many {
+            format!("buffer{producer}")
+        } else {
+            "buffer".into()
+        };
+        let _ = write!(out, "{label} {} ", items(buffer));
+        if let Some(held) = &state.in_flight[producer] {
+            let _ = write!(out, "(feeder holds {}) ", item(held));
+        }
+    }
+    let _ = write!(out, "pipe {}", items(&state.pipe));
+    if let Some(reader) = state.reader {
+        let _ = write!(out, " lock:{}", lanes[reader]);
+    }
+    out
+}
+
+/// Where `job` sits in `state`, in words.
+fn whereabouts(job: u32, state: &Snapshot) -> String {
+    let target = Item::Job(job);
+    let many = state.buffers.len() > 1;
+    for (producer, buffer) in state.buffers.iter().enumerate() {
+        let owner = if many {
+            format!("producer-{producer}'s buffer")
+        } else {
+            "the producer's buffer".into()
+        };
+        if buffer.contains(&target) {
+            return owner;
+        }
+        if state.in_flight[producer] == Some(target) {
+            return format!("the feeder's hands (taken from {owner})");
+        }
+    }
+    if state.pipe.contains(&target) {
+        "the pipe".into()
+    } else {
+        "nowhere (already read)".into()
+    }
+}
+
+/// The violation in plain words: the last line of every trace.
+pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
+    let lanes: Vec<String> = outcome.lanes.iter().map(|l| l.name.clone()).collect();
+    let events = &outcome.events;
+    let job = violation.jobs.first().copied();
+    match (violation.kind, job) {
+        (Kind::LostJob, Some(job)) => {
+            let gave_up = events.iter().rev().find(|e| {
+                matches!(
+                    e.op,
+                    Op::GetNowait {
+                        polled: Polled::Empty { .. }
+                    } | Op::GetTimeout {
+                        polled: Polled::Empty { .. }
+                    } | Op::PollEmpty { empty: true }
+                        | Op::Get {
+                            item: Item::Sentinel
+                        }
+                )
+            });
+            let lost = if violation.jobs.len() > 1 {
+                format!("jobs {:?} were never processed", violation.jobs)
+            } else {
+                format!("job {job} was never processed")
+            };
+            match gave_up {
+                Some(e) => {
+                    let place = e
+                        .state
+                        .as_ref()
+                        .map(|s| format!(" while j{job} was still in {}", whereabouts(job, s)))
+                        .unwrap_or_default();
+                    let why = match e.op {
+                        Op::Get { .. } => "got a sentinel".to_string(),
+                        Op::PollEmpty { .. } => "saw empty() -> True".to_string(),
+                        _ => "got Empty".to_string(),
+                    };
+                    format!("{lost}: {} exited after it {why}{place}", lanes[e.lane])
+                }
+                None => lost,
+            }
+        }
+        (Kind::Duplicate, Some(job)) => format!("job {job} was processed more than once"),
+        (Kind::Hang, _) => {
+            let stuck: Vec<String> = outcome
+                .hang
+                .iter()
+                .flatten()
+                .map(|(lane, w)| format!("{} {}", lanes[*lane], wait(w, &lanes)))
+                .collect();
+            format!(
+                "hang: every live thread is blocked forever: {}",
+                stuck.join("; ")
+            )
+        }
+        (Kind::UnsoundCheck, Some(job)) => format!(
+            "the seed's check jobs.empty() returned True, yet job {job} was never processed"
+        ),
+        (Kind::FalseAlarm, _) => format!(
+            "every job was processed exactly once, yet the seed's check jobs.empty() returned \
+             False: {} left in the queue",
+            items(&outcome.leftover)
+        ),
+        (Kind::SpuriousEmpty, _) => format!(
+            "{} got Empty because {} held the reader lock, though the pipe was not empty",
+            lanes[violation.lanes[0]], lanes[violation.lanes[1]]
+        ),
+        (_, None) => format!("{} violated", violation.property),
+    }
+}
+
+/// The counterexample as a text message-sequence chart: a step number, one column per
+/// thread, and the state after each step; the violation in the last line.
+pub fn text(cx: &Counterexample) -> String {
+    let lanes = &cx.lanes;
+    let cells: Vec<String> = cx.events.iter().map(|e| step(e, lanes)).collect();
+    let mut widths: Vec<usize> = lanes.iter().map(|l| l.len()).collect();
+    for (event, cell) in cx.events.iter().zip(&cells) {
+        widths[event.lane] = widths[event.lane].max(cell.len());
+    }
+    let row = |number: &str, lane: Option<LaneId>, cell: &str, tail: &str| {
+        let mut line = format!("{number:>4} ");
+        for (index, width) in widths.iter().enumerate() {
+            let text = if Some(index) == lane { cell } else { "" };
+            let _ = write!(line, "| {text:<width$} ");
+        }
+        let _ = write!(line, "| {tail}");
+        line.trim_end().to_string()
+    };
+    let mut out = String::new();
+    let mut header = format!("{:>4} ", "step");
+    for (name, width) in lanes.iter().zip(&widths) {
+        let _ = write!(header, "| {name:<width$} ");
+    }
+    header.push_str("| state after");
+    let _ = writeln!(out, "{header}");
+    for (number, (event, cell)) in cx.events.iter().zip(&cells).enumerate() {
+        let after = event
+            .state
+            .as_ref()
+            .map(|s| state(s, lanes))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}",
+            row(&(number + 1).to_string(), Some(event.lane), cell, &after)
+        );
+    }
+    let _ = writeln!(out, "violation: {}", cx.summary);
+    out
+}
+
+/// The counterexample as a mermaid `sequenceDiagram` (renders on GitHub and in docs).
+pub fn mermaid(cx: &Counterexample) -> String {
+    let id = |lane: usize| cx.lanes[lane].replace('-', "_");
+    let mut out = String::from("sequenceDiagram\n");
+    for name in &cx.lanes {
+        let _ = writeln!(out, "    participant {} as {name}", name.replace('-', "_"));
+    }
+    for (number, event) in cx.events.iter().enumerate() {
+        let text = step(event, &cx.lanes).replace(';', ",").replace('#', "");
+        let _ = writeln!(
+            out,
+            "    Note over {}: {}. {text}",
+            id(event.lane),
+            number + 1
+        );
+    }
+    let last = cx.events.last().map_or(0, |e| e.lane);
+    let _ = writeln!(
+        out,
+        "    Note over {}: violation: {}",
+        id(last),
+        cx.summary.replace(';', ",")
+    );
+    out
+}
