@@ -42,13 +42,13 @@ fn prefill(w: &mut World, scenario: &Scenario) {
 fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenario) -> Step<()> {
     let protocol = scenario.protocol;
     // The set-up is one step: see `Queue::put_held` for why that hides nothing.
-    let held = queue.hold();
+    let held = queue.hold(0);
     if !scenario.prefilled {
         for job in 0..scenario.jobs as u32 {
             if protocol == Protocol::Joinable {
-                queue.put_task_held(&held, main, 0, Item::Job(job));
+                queue.put_task_held(&held, main, Item::Job(job));
             } else {
-                queue.put_held(&held, main, 0, Item::Job(job));
+                queue.put_held(&held, main, Item::Job(job));
             }
         }
     }
@@ -72,7 +72,7 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
     let mut workers = Vec::with_capacity(scenario.workers);
     for index in 0..scenario.workers {
         if !foreign && index < sentinels {
-            queue.put_held(&held, main, 0, Item::Sentinel);
+            queue.put_held(&held, main, Item::Sentinel);
         }
         let lane = queue.spawn(
             Some(main),
@@ -85,7 +85,7 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
     }
     if !foreign {
         for _ in scenario.workers..sentinels {
-            queue.put_held(&held, main, 0, Item::Sentinel);
+            queue.put_held(&held, main, Item::Sentinel);
         }
     }
     drop(held);

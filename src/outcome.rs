@@ -26,8 +26,7 @@ impl Outcome {
         let leftover = world
             .buffers
             .iter()
-            .zip(&world.in_flight)
-            .flat_map(|(buffer, held)| held.iter().chain(buffer))
+            .flatten()
             .chain(&world.pipe)
             .copied()
             .filter(|item| *item != Item::Close)
@@ -78,7 +77,7 @@ impl Outcome {
         match property {
             Property::NoLostJob => {
                 let lost = self.lost_jobs();
-                (!lost.is_empty() && self.hang.is_none())
+                (!lost.is_empty())
                     .then_some(())
                     .and_then(|()| violation(Kind::LostJob, lost, vec![]))
             }
@@ -134,7 +133,8 @@ fn jobs_where(counts: &[usize], keep: impl Fn(usize) -> bool) -> Vec<JobId> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Property {
-    /// Every job is processed (unless the execution hung, which `termination` reports).
+    /// Every job is processed. In a hung execution nothing moves any more, so a job that was
+    /// not processed when it hung is lost too.
     NoLostJob,
     /// No job is processed twice.
     NoDuplicate,

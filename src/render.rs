@@ -37,14 +37,7 @@ fn empty_cause(cause: &EmptyCause, state: Option<&Snapshot>, lanes: &[String]) -
         EmptyCause::ReaderLockHeld(holder) => format!("reader lock held by {}", lanes[*holder]),
         EmptyCause::PipeEmpty => {
             let buffered: Vec<Item> = state
-                .map(|s| {
-                    s.in_flight
-                        .iter()
-                        .flatten()
-                        .chain(s.buffers.iter().flatten())
-                        .copied()
-                        .collect()
-                })
+                .map(|s| s.buffers.iter().flatten().copied().collect())
                 .unwrap_or_default();
             if buffered.is_empty() {
                 "pipe empty".into()
@@ -83,7 +76,6 @@ pub fn step(event: &Event, lanes: &[String]) -> String {
         } => "put sentinel -> buffer".into(),
         Op::Put { item: Item::Close } => "exit: close marker -> buffer".into(),
         Op::StartFeeder { lane } => format!("start {}", lanes[*lane]),
-        Op::Take { item: it } => format!("take {} from buffer", item(it)),
         Op::Flush { item: it } => format!("flush {} -> pipe{}", item(it), pipe()),
         Op::FeederExit => "take close marker; exit".into(),
         Op::Get { item: it } => format!("get -> {}", item(it)),
@@ -120,9 +112,6 @@ pub fn state(state: &Snapshot, lanes: &[String]) -> String {
             "buffer".into()
         };
         let _ = write!(out, "{label} {} ", items(buffer));
-        if let Some(held) = &state.in_flight[producer] {
-            let _ = write!(out, "(feeder holds {}) ", item(held));
-        }
     }
     let _ = write!(out, "pipe {}", items(&state.pipe));
     if let Some(reader) = state.reader {
@@ -143,9 +132,6 @@ fn whereabouts(job: u32, state: &Snapshot) -> String {
         };
         if buffer.contains(&target) {
             return owner;
-        }
-        if state.in_flight[producer] == Some(target) {
-            return format!("the feeder's hands (taken from {owner})");
         }
     }
     if state.pipe.contains(&target) {

@@ -7,4 +7,4 @@ pub mod world;
 
 pub use queue::{Queue, Step};
 pub use trace::{EmptyCause, Event, Op, Polled, Snapshot};
-pub use world::{Interrupted, Item, JobId, Lane, LaneId, LaneState, Role, Wait, World};
+pub use world::{Interrupted, Item, JobId, Lane, LaneId, LaneState, Owner, Role, Wait, World};

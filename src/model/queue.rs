@@ -1,34 +1,52 @@
 //! `multiprocessing.Queue` (CPython 3.11, `multiprocessing/queues.py`), step by step.
 //!
-//! # Scheduling points, and why each CPython operation is one critical section
-//! A checker's cost grows exponentially with the number of scheduling points, so each CPython
-//! operation is one critical section of a backend mutex (the *token*), blocking is `park`, and
-//! a step unparks exactly the threads whose condition it made true (no branch points at all).
-//! The queue has one token: after the reductions below, every remaining step touches the pipe.
-//! A `JoinableQueue`'s task count has its own, so `task_done` is independent of pipe traffic.
+//! # Scheduling points: one token per part of the queue
+//! A checker's cost grows with the number of scheduling points *that conflict*: loom's DPOR
+//! explores both orders of two steps only if they touch the same object. So each part of the
+//! queue has its own backend mutex, a *token* that guards no data but says which part a step
+//! touches (see [`Owner`]):
+//! - one per producer buffer: `put` and that producer's feeder;
+//! - the pipe, with the reader lock `_rlock`: the feeder's writes, readers, `empty()`;
+//! - a `JoinableQueue`'s task count.
+//!
+//! One producer's puts therefore commute with everything but its own feeder's steps, as in
+//! CPython. (A separate token for the reader lock was tried and measured: it made loom explore
+//! *more* executions, because every reader touches the pipe right after the lock anyway.) Each
+//! CPython operation is one critical section; blocking is `park`, and a step wakes exactly the
+//! threads whose condition it made true, under the token that owns the condition. Tokens are
+//! always taken in the order buffer, pipe (or buffer, tasks), so the model itself can never
+//! deadlock on them.
 //!
 //! # Reductions (each argued in docs/model.md)
 //! - A blocking `get()` that finds the reader lock free *and* data in the pipe acquires the
-//!   lock, reads and releases in one step. Only readers can observe the lock, and the protocols
-//!   that use `get()` use no other kind of read, so the merged window is unobservable to them.
+//!   lock, reads and releases in one step. Only readers observe the lock, and they must take
+//!   the pipe token, which the step holds throughout: no thread can observe the merged window.
 //!   A `get()` that must wait holds the lock, visibly, while it waits (queues.py 102-103).
-//! - `get_nowait()` that raises `Empty` acquires, polls and releases in one step; one that reads
-//!   holds the lock across a scheduling point and releases it in a second step, so the
-//!   reader-lock race of cause (b) stays reachable (queues.py 108-120).
+//! - `get_nowait()` that raises `Empty` acquires, polls and releases in one step (same
+//!   argument); one that reads holds the lock across a scheduling point and releases it in a
+//!   second step, so the reader-lock race of cause (b) stays reachable (queues.py 108-120).
+//! - The feeder pops an item and writes it in one step. The pop is a *right mover* (it
+//!   commutes with every later step of another thread: puts append at the other end, readers
+//!   never see the buffer), so merging it with the write hides nothing. CPython's feeder blocked
+//!   on a full pipe holds the popped item; the model leaves it at the buffer's head, which no
+//!   thread can tell apart (only `qsize()` could, and it counts both).
 //! - `get(timeout=t)` polls twice: once, then (if it would block) again after any number of
 //!   other threads' steps, chosen by the checker. The gap is the timeout; it can be as short
 //!   or as long as any schedule makes it.
 
 use super::trace::{EmptyCause, Op, Polled};
-use super::world::{Interrupted, Item, LaneId, LaneState, Role, Wait, World};
+use super::world::{Interrupted, Item, LaneId, LaneState, Owner, Role, Wait, World};
 use crate::sync::Backend;
 use std::sync::{Arc, Mutex};
 
 type Guard<'a, B> = <B as Backend>::Guard<'a>;
 
-/// The queue's token, held across steps that the model runs as one (see
+/// A producer's buffer token, held across steps that the model runs as one (see
 /// [`Queue::put_held`]).
-pub struct Held<'a, B: Backend + 'a>(#[allow(dead_code)] Guard<'a, B>);
+pub struct Held<'a, B: Backend + 'a> {
+    producer: usize,
+    _token: Guard<'a, B>,
+}
 
 /// The result of a step that may be cut short by a hang or a shutdown.
 pub type Step<T> = Result<T, Interrupted>;
@@ -44,13 +62,17 @@ enum Next {
 /// The queue, its producers' feeder threads and the world they share.
 pub struct Queue<B: Backend> {
     world: Mutex<World>,
-    /// Buffers, pipe and reader lock.
-    queue: B::Mutex,
+    /// Per producer: its buffer (`_notempty`, queues.py 73).
+    buffers: Vec<B::Mutex>,
+    /// The pipe's contents (the OS pipe between `_writer` and `_reader`) and who holds the
+    /// reader lock `_rlock` (queues.py 43). The reader lock is data in the world, not a backend
+    /// mutex: a reader waiting for it must be visible to the hang detector.
+    pipe: B::Mutex,
     /// `JoinableQueue._cond` (queues.py 299).
     tasks: B::Mutex,
     /// Per lane, the handle that unparks it (registered when the lane starts running).
     parkers: Mutex<Vec<Option<B::Thread>>>,
-    /// Every thread started on this queue's behalf, joined at the end of the execution.
+    /// Threads started on this queue's behalf and not joined yet.
     handles: Mutex<Vec<(LaneId, B::JoinHandle)>>,
 }
 
@@ -60,7 +82,8 @@ impl<B: Backend> Queue<B> {
     pub fn new(producers: usize, pipe_capacity: usize, record_states: bool) -> Arc<Self> {
         Arc::new(Queue {
             world: Mutex::new(World::new(producers, pipe_capacity, record_states)),
-            queue: B::new_mutex(),
+            buffers: (0..producers).map(|_| B::new_mutex()).collect(),
+            pipe: B::new_mutex(),
             tasks: B::new_mutex(),
             parkers: Mutex::new(Vec::new()),
             handles: Mutex::new(Vec::new()),
@@ -129,18 +152,22 @@ impl<B: Backend> Queue<B> {
         if hung {
             self.interrupt_all();
         } else {
-            self.wake_ready();
+            self.wake(Owner::Lanes);
         }
     }
 
-    /// Unparks every blocked thread whose condition holds now. Called after every step that
-    /// changes the world; costs no scheduling point.
-    fn wake_ready(&self) {
+    /// Unparks every thread blocked on a condition owned by `owner` that holds now. Called,
+    /// with `owner`'s token held, by every step that changes what `owner` guards; costs no
+    /// scheduling point.
+    fn wake(&self, owner: Owner) {
         // A woken lane is marked running at once: it re-checks its condition when it runs,
         // and is not unparked again meanwhile (a stale unpark would cost it a spurious lap).
         let ready: Vec<LaneId> = self.world(|w| {
             let ready: Vec<LaneId> = (0..w.lanes.len())
-                .filter(|&l| matches!(w.lanes[l].state, LaneState::Blocked(wait) if w.holds(wait)))
+                .filter(|&l| match w.lanes[l].state {
+                    LaneState::Blocked(wait) => wait.owner() == owner && w.holds(wait),
+                    _ => false,
+                })
                 .collect();
             for &lane in &ready {
                 w.lanes[lane].state = LaneState::Running;
@@ -210,26 +237,27 @@ impl<B: Backend> Queue<B> {
         })
     }
 
-    /// Blocks `lane` until `wait` holds, re-taking `mutex` (whose guard it holds) after each
-    /// sleep. Parking without the token is safe: an `unpark` that comes first is remembered.
-    fn block_until<'a>(
+    /// Blocks `lane` until `wait` holds. `tokens` are the guards the caller holds, `wait`'s
+    /// owner among them; they are dropped while asleep and `relock` takes them again, in lock
+    /// order. Parking without them is safe: an `unpark` that comes first is remembered.
+    fn block_until<T>(
         &self,
         lane: LaneId,
         wait: Wait,
-        mutex: &'a B::Mutex,
-        mut token: Guard<'a, B>,
-    ) -> Step<Guard<'a, B>> {
+        mut tokens: T,
+        relock: impl Fn() -> T,
+    ) -> Step<T> {
         loop {
             match self.await_world(lane, wait) {
-                Next::Go => return Ok(token),
+                Next::Go => return Ok(tokens),
                 Next::Sleep => {
-                    drop(token);
+                    drop(tokens);
                     B::park();
-                    token = B::lock(mutex);
+                    tokens = relock();
                 }
                 Next::Stop(why) => return Err(why),
                 Next::DeclaredHang => {
-                    drop(token);
+                    drop(tokens);
                     self.interrupt_all();
                     return Err(Interrupted::Hang);
                 }
@@ -237,35 +265,45 @@ impl<B: Backend> Queue<B> {
         }
     }
 
-    /// `join()` by `lane` on another thread of the model, `target`. The backend's own join
-    /// happens at the end of the execution (`exit_main`), on a finished thread.
+    /// `join()` by `lane` on another thread of the model, `target`: wait in the world (so the
+    /// hang detector sees the joiner), then join the backend thread, whose happens-before edge
+    /// tells loom that the joiner's later steps cannot race with the target's.
     pub fn join(&self, lane: LaneId, target: LaneId) -> Step<()> {
-        loop {
-            match self.await_world(lane, Wait::Exit(target)) {
-                Next::Go => break,
-                Next::Sleep => B::park(),
-                Next::Stop(why) => return Err(why),
-                Next::DeclaredHang => {
-                    self.interrupt_all();
-                    return Err(Interrupted::Hang);
-                }
-            }
-        }
+        self.block_until(lane, Wait::Exit(target), (), || ())?;
         self.world(|w| w.record(lane, Op::Joined { lane: target }));
+        let handle = {
+            let mut handles = self.handles.lock().unwrap();
+            let index = handles.iter().position(|(l, _)| *l == target);
+            index.map(|index| handles.swap_remove(index).1)
+        };
+        if let Some(handle) = handle {
+            B::join(handle);
+        }
         Ok(())
     }
 
-    /// Holds the queue's token across several steps that must be one: see
-    /// [`Queue::put_held`].
-    pub fn hold(&self) -> Held<'_, B> {
-        Held(B::lock(&self.queue))
+    fn lock_buffer(&self, producer: usize) -> Guard<'_, B> {
+        B::lock(&self.buffers[producer])
+    }
+
+    fn lock_pipe(&self) -> Guard<'_, B> {
+        B::lock(&self.pipe)
+    }
+
+    /// Holds producer `producer`'s buffer token across several puts that must be one step:
+    /// see [`Queue::put_held`].
+    pub fn hold(&self, producer: usize) -> Held<'_, B> {
+        Held {
+            producer,
+            _token: self.lock_buffer(producer),
+        }
     }
 
     /// `put(obj)` by producer `producer` (queues.py 86-96): append to that producer's buffer,
     /// starting its feeder on the first put. Never touches the pipe.
     pub fn put(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
-        let held = self.hold();
-        self.put_held(&held, lane, producer, item);
+        let held = self.hold(producer);
+        self.put_held(&held, lane, item);
     }
 
     /// `put` inside a held section. A producer's consecutive puts (and thread starts) are
@@ -273,13 +311,8 @@ impl<B: Backend> Queue<B> {
     /// (a put only appends to a buffer's tail, which only that producer's feeder reads, from
     /// the head; a started thread has not run yet), so running them as one step hides no
     /// behaviour of protocols that never call `qsize()`. The harness's set-up is one step.
-    pub fn put_held(
-        self: &Arc<Self>,
-        _held: &Held<'_, B>,
-        lane: LaneId,
-        producer: usize,
-        item: Item,
-    ) {
+    pub fn put_held(self: &Arc<Self>, held: &Held<'_, B>, lane: LaneId, item: Item) {
+        let producer = held.producer;
         let start_feeder = self.world(|w| {
             let start = !w.feeder_started[producer];
             w.feeder_started[producer] = true;
@@ -290,26 +323,20 @@ impl<B: Backend> Queue<B> {
         if start_feeder {
             self.start_feeder(lane, producer);
         }
-        self.wake_ready();
+        self.wake(Owner::Buffer(producer));
     }
 
     /// `JoinableQueue.put` (queues.py 308-319): `put` plus `_unfinished_tasks.release()`
     /// under `_cond`, taken inside `_notempty` as CPython does.
-    pub fn put_task_held(
-        self: &Arc<Self>,
-        held: &Held<'_, B>,
-        lane: LaneId,
-        producer: usize,
-        item: Item,
-    ) {
+    pub fn put_task_held(self: &Arc<Self>, held: &Held<'_, B>, lane: LaneId, item: Item) {
         let _cond = B::lock(&self.tasks);
         self.world(|w| w.unfinished_tasks += 1);
-        self.put_held(held, lane, producer, item);
+        self.put_held(held, lane, item);
     }
 
     /// `_start_thread` (queues.py 161-185): the feeder is started by the first `put`.
     fn start_feeder(self: &Arc<Self>, lane: LaneId, producer: usize) {
-        let producers = self.world(|w| w.buffers.len());
+        let producers = self.buffers.len();
         let name = if producers == 1 {
             "feeder".to_string()
         } else {
@@ -323,16 +350,14 @@ impl<B: Backend> Queue<B> {
 
     /// `_feed` (queues.py 211-272): pop the buffer in FIFO order and write each item to the
     /// pipe with one `send_bytes`, blocking while the pipe is full; exit on the close marker.
-    ///
-    /// Pop and write are one step. The pop is a *right mover* (it commutes with every later
-    /// step of another thread: puts append at the other end, readers never see the buffer), so
-    /// merging it with the write hides nothing; CPython's feeder blocked on a full pipe holds
-    /// the popped item, the model leaves it at the buffer's head, which no thread can tell
-    /// apart (only `qsize()` could, and it counts both).
+    /// Pop and write are one step (see the module doc).
     fn feed(&self, lane: LaneId, producer: usize) -> Step<()> {
+        let relock_buffer = || self.lock_buffer(producer);
+        let relock_both = || (self.lock_buffer(producer), self.lock_pipe());
         loop {
-            let token = B::lock(&self.queue);
-            let token = self.block_until(lane, Wait::BufferItem(producer), &self.queue, token)?;
+            let buffer = relock_buffer();
+            let buffer =
+                self.block_until(lane, Wait::BufferItem(producer), buffer, relock_buffer)?;
             let closing = self.world(|w| w.buffers[producer].front() == Some(&Item::Close));
             if closing {
                 self.world(|w| {
@@ -341,21 +366,22 @@ impl<B: Backend> Queue<B> {
                 });
                 return Ok(());
             }
-            let _token = self.block_until(lane, Wait::PipeRoom, &self.queue, token)?;
+            let both = (buffer, self.lock_pipe());
+            let _both = self.block_until(lane, Wait::PipeRoom, both, relock_both)?;
             self.world(|w| {
                 let item = w.buffers[producer].pop_front().expect("checked non-empty");
                 w.pipe.push_back(item);
                 w.record(lane, Op::Flush { item });
             });
-            self.wake_ready();
+            self.wake(Owner::Pipe);
         }
     }
 
     /// Blocking `get()` (queues.py 101-104): take the reader lock, wait in `recv_bytes` for
     /// data, read one item, release.
     pub fn get(&self, lane: LaneId) -> Step<Item> {
-        let token = B::lock(&self.queue);
-        let mut token = self.block_until(lane, Wait::ReaderLock, &self.queue, token)?;
+        let relock = || self.lock_pipe();
+        let pipe = self.block_until(lane, Wait::ReaderLock, relock(), relock)?;
         let must_wait = self.world(|w| {
             let empty = w.pipe.is_empty();
             if empty {
@@ -364,17 +390,19 @@ impl<B: Backend> Queue<B> {
             }
             empty
         });
-        if must_wait {
-            token = self.block_until(lane, Wait::PipeData, &self.queue, token)?;
-        }
+        let _pipe = if must_wait {
+            self.block_until(lane, Wait::PipeData, pipe, relock)?
+        } else {
+            pipe
+        };
         let item = self.world(|w| {
             let item = w.pipe.pop_front().expect("checked non-empty");
             w.reader = None;
             w.record(lane, Op::Get { item });
             item
         });
-        drop(token);
-        self.wake_ready();
+        // Room for the feeder, and (if it was held) the reader lock for other readers.
+        self.wake(Owner::Pipe);
         Ok(item)
     }
 
@@ -382,84 +410,90 @@ impl<B: Backend> Queue<B> {
     /// holds the reader lock (cause b) or the pipe has nothing readable now (cause a), even
     /// while items sit in a producer's buffer.
     pub fn get_nowait(&self, lane: LaneId) -> Polled {
-        let polled = {
-            let _token = B::lock(&self.queue);
-            self.world(|w| {
-                let polled = match w.reader {
-                    Some(holder) => empty(EmptyCause::ReaderLockHeld(holder)),
-                    None if w.pipe.is_empty() => empty(EmptyCause::PipeEmpty),
-                    None => {
-                        let item = w.pipe.pop_front().expect("checked non-empty");
-                        w.reader = Some(lane);
-                        Polled::Item { item }
-                    }
-                };
-                w.record(lane, Op::GetNowait { polled });
-                polled
-            })
-        };
-        self.wake_ready();
-        if matches!(polled, Polled::Item { .. }) {
-            self.release_reader_lock(lane);
-        }
-        polled
+        let polled = self
+            .try_read(lane, Patience::NONE, |polled| Op::GetNowait { polled })
+            .expect("a read that may not wait never waits");
+        self.release_if_read(lane, polled)
     }
 
     /// `get(timeout=t)` (queues.py 105-122 with `block=True`). Where CPython would block (on
-    /// the reader lock, then in `poll(timeout)`), the model polls once more after a gap in which
-    /// any other threads may run: the timeout expires at whatever point the checker chooses.
+    /// the reader lock, queues.py 108, then in `poll(timeout)`, 111-113), the model tries once
+    /// more after a gap in which any other threads may run: the timeout expires at whatever
+    /// point the checker chooses. The deadline is shared, but a lock won after waiting may leave
+    /// any time for the poll, so each of the two waits gets its own gap.
     pub fn get_timeout(&self, lane: LaneId) -> Polled {
-        let mut waited = false;
+        let mut patience = Patience::FULL;
         loop {
-            let token = B::lock(&self.queue);
-            let outcome = self.world(|w| {
-                let other_holder = w.reader.filter(|&holder| holder != lane);
-                let outcome = match (other_holder, w.pipe.is_empty(), waited) {
-                    (Some(_), _, false) => Err(Wait::ReaderLock),
-                    (Some(holder), _, true) => Ok(empty(EmptyCause::ReaderLockHeld(holder))),
-                    (None, true, false) => {
-                        w.reader = Some(lane);
-                        Err(Wait::PipeData)
-                    }
-                    (None, true, true) => {
-                        w.reader = None;
-                        Ok(empty(EmptyCause::PipeEmpty))
-                    }
-                    (None, false, _) => {
-                        let item = w.pipe.pop_front().expect("checked non-empty");
-                        w.reader = Some(lane);
-                        Ok(Polled::Item { item })
-                    }
-                };
-                match outcome {
-                    Ok(polled) => w.record(lane, Op::GetTimeout { polled }),
-                    Err(wait) => w.record(lane, Op::AwaitTimeout { wait }),
-                }
-                outcome
-            });
-            drop(token);
-            self.wake_ready();
-            match outcome {
-                Ok(polled @ Polled::Item { .. }) => {
-                    self.release_reader_lock(lane);
-                    return polled;
-                }
-                Ok(polled) => return polled,
-                Err(_) => waited = true,
+            match self.try_read(lane, patience, |polled| Op::GetTimeout { polled }) {
+                Ok(polled) => return self.release_if_read(lane, polled),
+                Err(Wait::ReaderLock) => patience.lock = false,
+                Err(_) => patience.data = false,
             }
         }
     }
 
-    /// Second half of a non-blocking or timed read: `self._rlock.release()` (queues.py 120).
-    fn release_reader_lock(&self, lane: LaneId) {
-        {
-            let _token = B::lock(&self.queue);
+    /// One attempt of a non-blocking or timed read (queues.py 106-120), as one step under the
+    /// pipe token. If the read would block and `patience` allows waiting for that, returns what
+    /// it would wait for (holding the reader lock if it got it, as CPython's `poll(timeout)`
+    /// does); otherwise the result. A returned item leaves the reader lock held, for
+    /// [`Queue::release_if_read`].
+    fn try_read(
+        &self,
+        lane: LaneId,
+        patience: Patience,
+        op: fn(Polled) -> Op,
+    ) -> Result<Polled, Wait> {
+        let _pipe = self.lock_pipe();
+        let record = |outcome: Result<Polled, Wait>| {
+            self.world(|w| {
+                let event = match outcome {
+                    Ok(polled) => op(polled),
+                    Err(wait) => Op::AwaitTimeout { wait },
+                };
+                w.record(lane, event)
+            });
+            outcome
+        };
+        if let Some(holder) = self.world(|w| w.reader.filter(|&holder| holder != lane)) {
+            return record(if patience.lock {
+                Err(Wait::ReaderLock)
+            } else {
+                Ok(empty(EmptyCause::ReaderLockHeld(holder)))
+            });
+        }
+        let outcome = self.world(|w| match w.pipe.pop_front() {
+            Some(item) => {
+                w.reader = Some(lane);
+                Ok(Polled::Item { item })
+            }
+            None if patience.data => {
+                w.reader = Some(lane);
+                Err(Wait::PipeData)
+            }
+            None => {
+                w.reader = None;
+                Ok(empty(EmptyCause::PipeEmpty))
+            }
+        });
+        if outcome.is_ok() {
+            // An item makes room; an `Empty` may have released the reader lock.
+            self.wake(Owner::Pipe);
+        }
+        record(outcome)
+    }
+
+    /// Second half of a non-blocking or timed read that returned an item:
+    /// `self._rlock.release()` (queues.py 120), a step of its own.
+    fn release_if_read(&self, lane: LaneId, polled: Polled) -> Polled {
+        if matches!(polled, Polled::Item { .. }) {
+            let _pipe = self.lock_pipe();
             self.world(|w| {
                 w.reader = None;
                 w.record(lane, Op::ReleaseReaderLock);
             });
+            self.wake(Owner::Pipe);
         }
-        self.wake_ready();
+        polled
     }
 
     /// `empty()` (queues.py 128-129): polls the pipe only; buffered items do not count.
@@ -473,7 +507,7 @@ impl<B: Backend> Queue<B> {
     }
 
     fn poll_pipe(&self, lane: LaneId, op: impl FnOnce(bool) -> Op) -> bool {
-        let _token = B::lock(&self.queue);
+        let _pipe = self.lock_pipe();
         self.world(|w| {
             let empty = w.pipe.is_empty();
             w.record(lane, op(empty));
@@ -483,29 +517,28 @@ impl<B: Backend> Queue<B> {
 
     /// `qsize()` (queues.py 124-126): items put and not yet read.
     pub fn qsize(&self) -> usize {
-        let _token = B::lock(&self.queue);
+        let _buffers: Vec<Guard<'_, B>> = self.buffers.iter().map(B::lock).collect();
+        let _pipe = self.lock_pipe();
         self.world(|w| w.qsize())
     }
 
     /// `JoinableQueue.task_done()` (queues.py 321-326).
     pub fn task_done(&self, lane: LaneId) {
-        {
-            let _cond = B::lock(&self.tasks);
-            self.world(|w| {
-                w.unfinished_tasks = w
-                    .unfinished_tasks
-                    .checked_sub(1)
-                    .expect("task_done() called too many times");
-                w.record(lane, Op::TaskDone);
-            });
-        }
-        self.wake_ready();
+        let _cond = B::lock(&self.tasks);
+        self.world(|w| {
+            w.unfinished_tasks = w
+                .unfinished_tasks
+                .checked_sub(1)
+                .expect("task_done() called too many times");
+            w.record(lane, Op::TaskDone);
+        });
+        self.wake(Owner::Tasks);
     }
 
     /// `JoinableQueue.join()` (queues.py 328-331).
     pub fn join_tasks(&self, lane: LaneId) -> Step<()> {
-        let token = B::lock(&self.tasks);
-        let _token = self.block_until(lane, Wait::TasksDone, &self.tasks, token)?;
+        let relock = || B::lock(&self.tasks);
+        let _cond = self.block_until(lane, Wait::TasksDone, relock(), relock)?;
         self.world(|w| w.record(lane, Op::JoinQueue));
         Ok(())
     }
@@ -525,6 +558,26 @@ impl<B: Backend> Queue<B> {
         self.put(lane, producer, Item::Close);
         self.join(lane, feeder)
     }
+}
+
+/// Which waits a timed read may still sit through before its timeout expires.
+#[derive(Clone, Copy)]
+struct Patience {
+    lock: bool,
+    data: bool,
+}
+
+impl Patience {
+    /// `get_nowait()`: no waiting at all.
+    const NONE: Patience = Patience {
+        lock: false,
+        data: false,
+    };
+    /// `get(timeout=t)` before its first wait.
+    const FULL: Patience = Patience {
+        lock: true,
+        data: true,
+    };
 }
 
 fn empty(cause: EmptyCause) -> Polled {

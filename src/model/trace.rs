@@ -36,8 +36,6 @@ pub enum Op {
     Put { item: Item },
     /// The first `put` started the producer's feeder thread (queues.py 93-94).
     StartFeeder { lane: LaneId },
-    /// The feeder popped the buffer's head (queues.py 236).
-    Take { item: Item },
     /// The feeder wrote the item into the pipe (queues.py 248-252).
     Flush { item: Item },
     /// The feeder popped the close marker and exited (queues.py 237-241).
@@ -78,7 +76,6 @@ pub enum Op {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
     pub buffers: Vec<Vec<Item>>,
-    pub in_flight: Vec<Option<Item>>,
     pub pipe: Vec<Item>,
     pub reader: Option<LaneId>,
     pub blocked: Vec<(LaneId, Wait)>,

@@ -51,6 +51,36 @@ pub enum Wait {
     TasksDone,
 }
 
+/// The token of `crate::model::Queue` that owns a piece of the world. A thread registers a wait,
+/// and a step wakes it, only while holding the wait's owner, so every read and write of shared
+/// data is visible to the checker as an access to that token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// Producer `p`'s buffer and whether its feeder has started.
+    Buffer(usize),
+    /// The pipe's contents and the reader lock's holder: only readers take the reader lock,
+    /// and every reader also touches the pipe, so a token of its own would only add scheduling
+    /// points that always conflict anyway.
+    Pipe,
+    /// `JoinableQueue._unfinished_tasks`.
+    Tasks,
+    /// Thread states; joins carry the backend's own happens-before edge (see `Queue::join`).
+    Lanes,
+}
+
+impl Wait {
+    /// The token under which this wait is registered and woken.
+    pub fn owner(self) -> Owner {
+        match self {
+            Wait::BufferItem(producer) => Owner::Buffer(producer),
+            Wait::PipeRoom | Wait::PipeData => Owner::Pipe,
+            Wait::ReaderLock => Owner::Pipe,
+            Wait::Exit(_) => Owner::Lanes,
+            Wait::TasksDone => Owner::Tasks,
+        }
+    }
+}
+
 /// Where a thread of the model is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "on")]
@@ -100,8 +130,6 @@ pub struct World {
     pub pipe_capacity: usize,
     /// Per producer: items put but not yet taken by its feeder (queues.py 76, 95).
     pub buffers: Vec<VecDeque<Item>>,
-    /// Per producer: the item its feeder popped and is writing (queues.py 236-252).
-    pub in_flight: Vec<Option<Item>>,
     /// Per producer: whether its feeder thread has been started (queues.py 93-94).
     pub feeder_started: Vec<bool>,
     /// Items written to the pipe and not yet read, in order.
@@ -125,7 +153,6 @@ impl World {
         World {
             pipe_capacity,
             buffers: vec![VecDeque::new(); producers],
-            in_flight: vec![None; producers],
             feeder_started: vec![false; producers],
             pipe: VecDeque::new(),
             reader: None,
@@ -163,7 +190,6 @@ impl World {
                 .iter()
                 .map(|buffer| buffer.iter().copied().collect())
                 .collect(),
-            in_flight: self.in_flight.clone(),
             pipe: self.pipe.iter().copied().collect(),
             reader: self.reader,
             blocked: self
@@ -233,13 +259,6 @@ impl World {
     /// Number of items put and not yet read: `qsize()` (queues.py 124-126).
     pub fn qsize(&self) -> usize {
         let queued = |item: &Item| *item != Item::Close;
-        self.buffers.iter().flatten().filter(|i| queued(i)).count()
-            + self
-                .in_flight
-                .iter()
-                .flatten()
-                .filter(|i| queued(i))
-                .count()
-            + self.pipe.len()
+        self.buffers.iter().flatten().filter(|i| queued(i)).count() + self.pipe.len()
     }
 }
