@@ -1,21 +1,38 @@
 //! The `drainproof` command line.
+//!
+//! Exit codes (the CLI contract): 0 the property holds (proved, bounded or no counterexample),
+//! 1 violated, 2 bad usage or configuration, 3 inconclusive (a search limit was hit before an
+//! answer). Every error is one line on stderr, prefixed `drainproof: `; nothing panics on bad
+//! input.
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
-use drainproof::check::{CheckError, Report};
+use drainproof::check::{Counterexample, ReplayHandle, ReplayKind, Report};
 use drainproof::{Checker, Options, Property, Protocol, Scenario, check, render};
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Exit code for bad usage or configuration.
+const USAGE: u8 = 2;
+
+/// The most schedules or trials one run may ask for: enough for any real search, and a typo
+/// like `--iterations 10000000000` is refused instead of running for days.
+const MAX_ITERATIONS: usize = 10_000_000;
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Model-checks job-queue drain protocols over multiprocessing.Queue"
+    about = "Model-checks job-queue drain protocols over multiprocessing.Queue",
+    after_help = "Exit codes: 0 the property holds (proved, bounded or no counterexample), \
+                  1 violated, 2 bad usage or configuration, 3 inconclusive (a search limit was \
+                  hit before an answer)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum CheckerName {
     Loom,
     Random,
@@ -41,17 +58,21 @@ enum Command {
         workers: usize,
         #[arg(long)]
         jobs: usize,
+        /// Items the pipe holds (the OS pipe's capacity divided by the item size).
         #[arg(long, default_value_t = 1)]
         pipe_capacity: usize,
+        /// Sentinels the producer puts (default: one per worker for sentinel protocols).
         #[arg(long)]
         sentinels: Option<usize>,
         #[arg(long, value_enum, default_value = "pct")]
         checker: CheckerName,
-        /// Schedules (random, pct, dfs) or trials (threads).
-        #[arg(long, default_value_t = 1000)]
-        iterations: usize,
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
+        /// Schedules (random, pct), the most schedules (dfs) or trials (threads) [default: 1000].
+        /// loom explores every execution and takes no limit.
+        #[arg(long)]
+        iterations: Option<usize>,
+        /// Seed of the random and pct schedulers [default: 0].
+        #[arg(long)]
+        seed: Option<u64>,
         /// loom only: explore up to K preemptions (default: no bound, a proof).
         #[arg(long)]
         preemption_bound: Option<usize>,
@@ -60,10 +81,42 @@ enum Command {
     },
     /// Run the catalog of checks at their documented bounds and print a table.
     Prove,
+    /// Re-run a counterexample from its replay handle and print the same trace.
+    ///
+    /// Exits 1 when the violation is reproduced (the property is violated), 2 when the handle
+    /// is malformed or does not reproduce.
+    Replay {
+        /// The handle a counterexample printed (`dp1:...`).
+        handle: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// The seed's experiment on real threads: the bad (empty-poll) and the good (sentinel)
+    /// worker, `N% passed (Good Test: False/True)` as the seed prints it, plus lost jobs.
+    ///
+    /// Exits 0 when the experiment ran, 1 when the good (sentinel) worker lost or duplicated a
+    /// job or hung.
+    Reproduce {
+        /// Trials per worker kind (the seed: 100).
+        #[arg(long, default_value_t = 100)]
+        trials: usize,
+        /// Worker threads (the seed: 4).
+        #[arg(long, default_value_t = 4)]
+        workers: usize,
+        /// Jobs [default: twice the workers, as the seed's `items = workers * 2`].
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Items the pipe holds (the seed: a 64 KiB pipe and 10,000-byte items, about 6).
+        #[arg(long, default_value_t = 6)]
+        pipe_capacity: usize,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_error(error),
+    };
     let result = match cli.command {
         Command::Check {
             protocol,
@@ -79,44 +132,149 @@ fn main() -> ExitCode {
         } => {
             let mut scenario = Scenario::new(protocol, workers, jobs, pipe_capacity);
             scenario.sentinels = sentinels;
-            let checker = match checker {
-                CheckerName::Loom => Checker::Loom { preemption_bound },
-                CheckerName::Random => Checker::Random { iterations, seed },
-                CheckerName::Pct => Checker::Pct {
-                    iterations,
-                    seed,
-                    depth: 3,
-                },
-                CheckerName::Dfs => Checker::Dfs {
-                    max_iterations: iterations,
-                },
-                CheckerName::Threads => Checker::Threads { trials: iterations },
-            };
-            run_check(&scenario, checker, format)
+            checker_for(checker, iterations, seed, preemption_bound)
+                .and_then(|checker| run_check(&scenario, checker, format))
         }
         Command::Prove => prove(),
+        Command::Replay { handle, format } => run_replay(&handle, format),
+        Command::Reproduce {
+            trials,
+            workers,
+            jobs,
+            pipe_capacity,
+        } => reproduce(
+            trials,
+            workers,
+            jobs.unwrap_or(workers.saturating_mul(2)),
+            pipe_capacity,
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("drainproof: {error}");
-            ExitCode::from(2)
+        Err(error) => fail(&error),
+    }
+}
+
+/// Prints one line on stderr and returns the usage exit code.
+fn fail(error: &str) -> ExitCode {
+    let line = error.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("drainproof: {line}");
+    ExitCode::from(USAGE)
+}
+
+/// clap's errors, in one line. Help and version requests print as clap prints them.
+fn clap_error(error: clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::from(error.exit_code().clamp(0, 255) as u8)
+        }
+        _ => {
+            // The rendered error: `error: ...`, indented details (possible values, tips), then
+            // the usage and a pointer to --help, which one line cannot hold.
+            let rendered = error.render().to_string();
+            let parts: Vec<&str> = rendered
+                .lines()
+                .map(str::trim)
+                .filter(|line| {
+                    !line.is_empty()
+                        && !line.starts_with("Usage:")
+                        && !line.starts_with("For more information")
+                })
+                .map(|line| line.strip_prefix("error: ").unwrap_or(line))
+                .collect();
+            fail(&format!("{} (see --help)", parts.join(" ")))
         }
     }
+}
+
+/// Writes to stdout. A closed pipe (`drainproof ... | head`) ends the output quietly.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn options() -> Options {
     Options { progress: true }
 }
 
-fn run_check(scenario: &Scenario, checker: Checker, format: Format) -> Result<u8, CheckError> {
-    let report = check(scenario, &Property::DRAIN, checker, options())?;
+/// The checker the flags ask for; flags that would be silently ignored are refused.
+fn checker_for(
+    name: CheckerName,
+    iterations: Option<usize>,
+    seed: Option<u64>,
+    preemption_bound: Option<usize>,
+) -> Result<Checker, String> {
+    let flag = match name {
+        CheckerName::Loom => "--checker loom",
+        CheckerName::Random => "--checker random",
+        CheckerName::Pct => "--checker pct",
+        CheckerName::Dfs => "--checker dfs",
+        CheckerName::Threads => "--checker threads",
+    };
+    if preemption_bound.is_some() && name != CheckerName::Loom {
+        return Err(format!(
+            "--preemption-bound applies to --checker loom only, not {flag}"
+        ));
+    }
+    if seed.is_some() && !matches!(name, CheckerName::Random | CheckerName::Pct) {
+        return Err(format!(
+            "--seed applies to --checker random or pct only, not {flag}"
+        ));
+    }
+    if name == CheckerName::Loom && iterations.is_some() {
+        return Err(
+            "--checker loom explores every execution and takes no --iterations; \
+                    bound it with --preemption-bound K, or sample with --checker pct"
+                .into(),
+        );
+    }
+    let iterations = iterations.unwrap_or(1000);
+    if iterations == 0 {
+        return Err("--iterations must be at least 1".into());
+    }
+    if iterations > MAX_ITERATIONS {
+        return Err(format!(
+            "--iterations {iterations} is over the limit of {MAX_ITERATIONS}"
+        ));
+    }
+    let seed = seed.unwrap_or(0);
+    Ok(match name {
+        CheckerName::Loom => Checker::Loom { preemption_bound },
+        CheckerName::Random => Checker::Random { iterations, seed },
+        CheckerName::Pct => Checker::Pct {
+            iterations,
+            seed,
+            depth: 3,
+        },
+        CheckerName::Dfs => Checker::Dfs {
+            max_iterations: iterations,
+        },
+        CheckerName::Threads => Checker::Threads { trials: iterations },
+    })
+}
+
+/// What the library's own validation leaves to the command line.
+fn validate(scenario: &Scenario) -> Result<(), String> {
+    scenario.validate().map_err(|e| e.to_string())?;
+    if scenario.jobs == 0 {
+        return Err("--jobs must be at least 1: a drain of no jobs checks nothing".into());
+    }
+    Ok(())
+}
+
+fn run_check(scenario: &Scenario, checker: Checker, format: Format) -> Result<u8, String> {
+    validate(scenario)?;
+    let report =
+        check(scenario, &Property::DRAIN, checker, options()).map_err(|e| e.to_string())?;
     match format {
-        Format::Json => println!("{}", json(&report)),
-        Format::Text => print!("{}", text(&report)),
+        Format::Json => emit(&(json(&report) + "\n")),
+        Format::Text => emit(&text(&report)),
         Format::Mermaid => match &report.counterexample {
-            Some(cx) => print!("{}", render::mermaid(cx)),
-            None => print!("{}", text(&report)),
+            Some(cx) => emit(&render::mermaid(cx)),
+            None => emit(&text(&report)),
         },
     }
     Ok(report.verdict.exit_code() as u8)
@@ -172,21 +330,109 @@ fn text(report: &Report) -> String {
         );
     }
     if let Some(cx) = &report.counterexample {
-        let minimal = if cx.minimal { "minimal: " } else { "" };
-        out += &format!(
-            "counterexample ({}{} preemptions, {} steps); replay: {}\n",
-            minimal,
-            cx.preemptions,
-            cx.steps,
-            cx.replay.as_deref().unwrap_or("none (real threads)")
-        );
-        out += &render::text(cx);
+        out += &counterexample_text(cx);
     }
     out
 }
 
+/// The counterexample's header line and its trace: what `check` and `replay` both print.
+fn counterexample_text(cx: &Counterexample) -> String {
+    let minimal = if cx.minimal { "minimal: " } else { "" };
+    format!(
+        "counterexample ({}{} preemptions, {} steps); replay: {}\n{}",
+        minimal,
+        cx.preemptions,
+        cx.steps,
+        cx.replay.as_deref().unwrap_or("none (real threads)"),
+        render::text(cx)
+    )
+}
+
+/// `drainproof replay`: the same counterexample, step for step.
+fn run_replay(handle: &str, format: Format) -> Result<u8, String> {
+    let started = std::time::Instant::now();
+    let cx = drainproof::replay(handle)?;
+    let parsed: ReplayHandle = handle.parse()?;
+    let scenario = parsed.scenario;
+    match format {
+        Format::Text => emit(&format!(
+            "{scenario}: violated ({}), reproduced from its replay handle\n{}",
+            cx.property,
+            counterexample_text(&cx)
+        )),
+        Format::Mermaid => emit(&render::mermaid(&cx)),
+        Format::Json => {
+            let engine = match parsed.kind {
+                ReplayKind::Loom { .. } => "loom",
+                ReplayKind::Shuttle { .. } => "shuttle",
+            };
+            let object = serde_json::json!({
+                "protocol": scenario.protocol,
+                "workers": scenario.workers,
+                "jobs": scenario.jobs,
+                "pipe_capacity": scenario.pipe_capacity,
+                "sentinels": scenario.sentinel_count(),
+                "checker": engine,
+                "verdict": "violated",
+                "property": cx.property,
+                "executions": 1,
+                "seconds": started.elapsed().as_secs_f64(),
+                "counterexample": cx,
+                "handle": handle.trim(),
+            });
+            emit(&format!("{object}\n"));
+        }
+    }
+    Ok(1)
+}
+
+/// `drainproof reproduce`: the seed's script on real threads, with what its check cannot see.
+fn reproduce(
+    trials: usize,
+    workers: usize,
+    jobs: usize,
+    pipe_capacity: usize,
+) -> Result<u8, String> {
+    if trials == 0 {
+        return Err("--trials must be at least 1".into());
+    }
+    if trials > MAX_ITERATIONS {
+        return Err(format!(
+            "--trials {trials} is over the limit of {MAX_ITERATIONS}"
+        ));
+    }
+    let mut good_failed = false;
+    for (protocol, good_test) in [(Protocol::EmptyPoll, "False"), (Protocol::Sentinel, "True")] {
+        let scenario = Scenario::new(protocol, workers, jobs, pipe_capacity);
+        validate(&scenario)?;
+        let report = check(
+            &scenario,
+            &Property::DRAIN,
+            Checker::Threads { trials },
+            options(),
+        )
+        .map_err(|e| e.to_string())?;
+        let stats = report.trials.unwrap_or_default();
+        emit(&format!(
+            "{}% passed (Good Test: {good_test})\n    {scenario}, {} trials on real threads: \
+             {} trials lost jobs ({} jobs lost, mean {:.2} and max {} per trial), {} passed the \
+             seed's check yet lost a job, {} hung\n",
+            stats.seed_pass_percent(),
+            stats.trials,
+            stats.lossy_trials,
+            stats.lost_jobs,
+            stats.mean_lost(),
+            stats.max_lost,
+            stats.passed_but_lost,
+            stats.hangs,
+        ));
+        good_failed |= protocol == Protocol::Sentinel && report.counterexample.is_some();
+    }
+    Ok(u8::from(good_failed))
+}
+
 /// The catalog at its documented bounds (loom sizes chosen to finish within CI's budget).
-fn prove() -> Result<u8, CheckError> {
+fn prove() -> Result<u8, String> {
     let loom = Checker::Loom {
         preemption_bound: None,
     };
@@ -209,26 +455,26 @@ fn prove() -> Result<u8, CheckError> {
         (Scenario::new(Protocol::EmptyPoll, 2, 2, 1), loom),
         (Scenario::new(Protocol::EmptyPoll, 8, 16, 4), pct),
     ];
-    println!(
-        "| scenario | verdict | checker | bounds | executions | seconds |\n|---|---|---|---|---|---|"
+    emit(
+        "| scenario | verdict | checker | bounds | executions | seconds |\n|---|---|---|---|---|---|\n",
     );
     let mut reports = Vec::new();
     for (scenario, checker) in rows {
-        let report = check(&scenario, &Property::DRAIN, checker, options())?;
-        println!(
-            "| {} | {} | {} | {} | {} | {:.2} |",
+        let report =
+            check(&scenario, &Property::DRAIN, checker, options()).map_err(|e| e.to_string())?;
+        emit(&format!(
+            "| {} | {} | {} | {} | {} | {:.2} |\n",
             report.scenario,
             report.verdict,
             report.checker.name(),
             report.checker.bounds(),
             report.executions,
             report.seconds
-        );
+        ));
         reports.push(report);
     }
     for report in reports.iter().filter(|r| r.counterexample.is_some()) {
-        println!("\n## {}\n", report.scenario);
-        print!("{}", text(report));
+        emit(&format!("\n## {}\n\n{}", report.scenario, text(report)));
     }
     Ok(0)
 }

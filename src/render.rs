@@ -16,8 +16,32 @@ pub fn item(item: &Item) -> String {
 }
 
 fn items(list: &[Item]) -> String {
-    let inner: Vec<String> = list.iter().map(item).collect();
-    format!("[{}]", inner.join(" "))
+    format!("[{}]", item_list(list))
+}
+
+/// Items separated by spaces; three or more consecutive jobs fold into a range, `j0..j9`, so
+/// that a state with thousands of queued jobs stays one short cell (nothing is dropped).
+fn item_list(list: &[Item]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < list.len() {
+        let mut end = index;
+        if let Item::Job(first) = list[index] {
+            while let Some(Item::Job(next)) = list.get(end + 1) {
+                if u64::from(*next) != u64::from(first) + (end + 1 - index) as u64 {
+                    break;
+                }
+                end += 1;
+            }
+        }
+        if end - index >= 2 {
+            words.push(format!("{}..{}", item(&list[index]), item(&list[end])));
+        } else {
+            words.extend(list[index..=end].iter().map(item));
+        }
+        index = end + 1;
+    }
+    words.join(" ")
 }
 
 /// What a blocked thread waits for, in words.
@@ -42,8 +66,7 @@ fn empty_cause(cause: &EmptyCause, state: Option<&Snapshot>, lanes: &[String]) -
             if buffered.is_empty() {
                 "pipe empty".into()
             } else {
-                let list: Vec<String> = buffered.iter().map(item).collect();
-                format!("pipe empty; buffer holds {}", list.join(" "))
+                format!("pipe empty; buffer holds {}", item_list(&buffered))
             }
         }
     }

@@ -6,7 +6,8 @@
 //!
 //! loom explores deterministically, so a loom counterexample is "execution n of the search
 //! with preemption bound k". A shuttle counterexample is its schedule: the task chosen at each
-//! scheduling decision (one base-62 digit each; `.` is a random-value decision).
+//! scheduling decision (one base-62 digit each, `{n}` for task 62 and above; `.` is a
+//! random-value decision).
 
 use crate::outcome::Property;
 use crate::scenario::{Protocol, Scenario};
@@ -62,7 +63,11 @@ impl fmt::Display for ReplayHandle {
             ReplayKind::Shuttle { seed, decisions } => {
                 let digits: String = decisions
                     .iter()
-                    .map(|d| d.map_or('.', |task| DIGITS[task] as char))
+                    .map(|d| match d {
+                        None => ".".to_string(),
+                        Some(task) if *task < DIGITS.len() => (DIGITS[*task] as char).to_string(),
+                        Some(task) => format!("{{{task}}}"),
+                    })
                     .collect();
                 write!(f, ":shuttle:s{seed}:{digits}")
             }
@@ -135,19 +140,9 @@ impl FromStr for ReplayHandle {
                     .and_then(|p| p.strip_prefix('s'))
                     .and_then(|n| n.parse().ok())
                     .ok_or_else(|| malformed("expected `s<seed>`"))?;
-                let decisions = parts
-                    .next()
-                    .ok_or_else(|| malformed("missing schedule"))?
-                    .bytes()
-                    .map(|b| match b {
-                        b'.' => Ok(None),
-                        _ => DIGITS
-                            .iter()
-                            .position(|d| *d == b)
-                            .map(Some)
-                            .ok_or_else(|| malformed("bad schedule digit")),
-                    })
-                    .collect::<Result<_, _>>()?;
+                let schedule = parts.next().ok_or_else(|| malformed("missing schedule"))?;
+                let decisions =
+                    parse_decisions(schedule).ok_or_else(|| malformed("bad schedule"))?;
                 ReplayKind::Shuttle { seed, decisions }
             }
             _ => return Err(malformed("expected `loom` or `shuttle`")),
@@ -161,4 +156,25 @@ impl FromStr for ReplayHandle {
             kind,
         })
     }
+}
+
+/// `0a.{64}` -> tasks 0 and 10, a random value, task 64.
+fn parse_decisions(schedule: &str) -> Option<Vec<Option<usize>>> {
+    let mut decisions = Vec::new();
+    let mut rest = schedule;
+    while let Some(c) = rest.chars().next() {
+        if c == '{' {
+            let end = rest.find('}')?;
+            let task: usize = rest[1..end].parse().ok()?;
+            decisions.push(Some(task));
+            rest = &rest[end + 1..];
+            continue;
+        }
+        decisions.push(match c {
+            '.' => None,
+            _ => Some(DIGITS.iter().position(|d| char::from(*d) == c)?),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    Some(decisions)
 }

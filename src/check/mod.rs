@@ -192,6 +192,8 @@ pub fn check(
     options: Options,
 ) -> Result<Report, CheckError> {
     let started = Instant::now();
+    // Why a search stopped at a limit before it could answer, if it did.
+    let mut inconclusive = None;
     let found = match checker {
         Checker::Loom { preemption_bound } => {
             scenario.validate_for_loom()?;
@@ -199,7 +201,9 @@ pub fn check(
         }
         Checker::Random { .. } | Checker::Pct { .. } | Checker::Dfs { .. } => {
             scenario.validate()?;
-            shuttle::search(scenario, properties, checker, options)
+            let (found, limit) = shuttle::search(scenario, properties, checker, options);
+            inconclusive = limit;
+            found
         }
         Checker::Threads { trials } => {
             scenario.validate()?;
@@ -208,6 +212,9 @@ pub fn check(
     };
     let verdict = match (&found.counterexample, checker) {
         (Some(_), _) => Verdict::Violated,
+        (None, _) if inconclusive.is_some() => Verdict::Inconclusive {
+            reason: inconclusive.unwrap_or_default(),
+        },
         (None, Checker::Loom { .. }) => match found.loom_bound {
             None => Verdict::Proved,
             Some(preemptions) => Verdict::Bounded { preemptions },

@@ -21,6 +21,8 @@ pub struct Candidate<Extra> {
 pub struct Search<Extra> {
     properties: Vec<Property>,
     pub executions: u64,
+    /// Executions that ran to their end and were judged (a checker may stop one early).
+    pub judged: u64,
     pub best: Option<Candidate<Extra>>,
     progress: Progress,
 }
@@ -30,6 +32,7 @@ impl<Extra> Search<Extra> {
         Search {
             properties: properties.to_vec(),
             executions: 0,
+            judged: 0,
             best: None,
             progress,
         }
@@ -45,6 +48,7 @@ impl<Extra> Search<Extra> {
     /// Judges a finished execution; keeps it if it violates a property in fewer steps than
     /// the best so far (ties keep the earlier one, so the choice is deterministic).
     pub fn observe(&mut self, execution: u64, outcome: Outcome, extra: impl FnOnce() -> Extra) {
+        self.judged += 1;
         let Some(violation) = self.properties.iter().find_map(|p| outcome.violation(*p)) else {
             return;
         };

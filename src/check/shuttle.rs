@@ -4,6 +4,12 @@
 //! (they print it from a panic hook). drainproof runs shuttle's `Runner` with its own
 //! [`Recording`] scheduler instead: it wraps the chosen scheduler and writes down every
 //! decision, so the schedule of any execution can be kept and replayed, and nothing panics.
+//!
+//! Two more wrappers keep shuttle quiet and honest. [`Dfs`] makes the depth-first search end
+//! (it never picks a spurious wake-up from `park`) and tells whether it stopped at its limit or
+//! ran out of schedules. [`Replaying`] replays a handle and stops at the first decision that
+//! does not fit, where shuttle's `ReplayScheduler` would panic (and shuttle would print the
+//! panic and a schedule string of its own on stderr).
 
 use super::handle::{ReplayHandle, ReplayKind};
 use super::progress::Progress;
@@ -16,8 +22,9 @@ use crate::sync::Shuttle;
 use shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
 };
-use shuttle::{Config, FailurePersistence, Runner};
-use std::sync::{Arc, Mutex};
+use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
 
 /// The decisions of the execution in progress.
 #[derive(Clone, Debug, Default)]
@@ -63,11 +70,134 @@ impl<S: Scheduler> Scheduler for Recording<S> {
     }
 }
 
+/// shuttle's depth-first search, made to end and to say how it ended.
+///
+/// DFS always picks the first task it is offered, and shuttle offers threads parked in `park`
+/// as candidates for a spurious wake-up. A parked model thread that wakes spuriously re-checks
+/// its condition and parks again (see `crate::sync`), so it adds no behaviour, but DFS would
+/// pick it forever (until shuttle's step bound). This wrapper offers only the threads that can
+/// really run, whenever one can.
+struct Dfs {
+    inner: DfsScheduler,
+    limit: usize,
+    started: usize,
+    /// Set when the limit was reached while schedules were left unexplored.
+    cut_short: Arc<AtomicBool>,
+}
+
+impl Scheduler for Dfs {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        if self.started >= self.limit {
+            // Ask once whether another schedule exists; the answer ends the search anyway.
+            if self.started == self.limit && self.inner.new_execution().is_some() {
+                self.cut_short.store(true, Ordering::Relaxed);
+            }
+            self.started = self.limit + 1;
+            return None;
+        }
+        self.started += 1;
+        self.inner.new_execution()
+    }
+
+    fn next_task(
+        &mut self,
+        runnable: &[&Task],
+        current: Option<TaskId>,
+        is_yielding: bool,
+    ) -> Option<TaskId> {
+        let awake: Vec<&Task> = runnable.iter().copied().filter(|t| t.runnable()).collect();
+        let offered = if awake.is_empty() { runnable } else { &awake };
+        self.inner.next_task(offered, current, is_yielding)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+}
+
+/// Replays recorded decisions. At the first one that does not fit (a task that cannot run, a
+/// random value where a task was recorded or the reverse) it stops the execution and sets
+/// `misfit`, where `ReplayScheduler` would panic.
+struct Replaying {
+    inner: ReplayScheduler,
+    decisions: Vec<Option<usize>>,
+    next: usize,
+    misfit: Arc<AtomicBool>,
+}
+
+impl Scheduler for Replaying {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        self.inner.new_execution()
+    }
+
+    fn next_task(
+        &mut self,
+        runnable: &[&Task],
+        current: Option<TaskId>,
+        is_yielding: bool,
+    ) -> Option<TaskId> {
+        if self.misfit.load(Ordering::Relaxed) {
+            return None;
+        }
+        match self.decisions.get(self.next) {
+            // The recording ends when the execution was judged; what follows is teardown.
+            None => None,
+            Some(Some(task)) if runnable.iter().any(|t| usize::from(t.id()) == *task) => {
+                self.next += 1;
+                self.inner.next_task(runnable, current, is_yielding)
+            }
+            Some(_) => {
+                self.misfit.store(true, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        if !self.misfit.load(Ordering::Relaxed) && self.decisions.get(self.next) == Some(&None) {
+            self.next += 1;
+            return self.inner.next_u64();
+        }
+        self.misfit.store(true, Ordering::Relaxed);
+        0
+    }
+}
+
+/// Scheduling steps one execution may take before shuttle stops it: shuttle's own default.
+/// An execution stopped there is not judged, and the search says so (`inconclusive`) instead
+/// of panicking, as shuttle's default `MaxSteps::FailAfter` would.
+pub const MAX_STEPS: usize = 1_000_000;
+
 fn config() -> Config {
     let mut config = Config::new();
     config.failure_persistence = FailurePersistence::None;
     config.silence_warnings = true;
+    config.max_steps = MaxSteps::ContinueAfter(MAX_STEPS);
     config
+}
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Keeps shuttle's panic hook out of the process.
+///
+/// The first shuttle execution in a process installs a panic hook and keeps it for good: from
+/// then on *every* panic prints `Task failed, serializing schedule` and `test panicked in task
+/// ...`, even the panics loom's generators raise to cancel executions (which their own hook
+/// silences), so `drainproof prove`, which runs loom after shuttle, printed them hundreds of
+/// times. drainproof never reports through panics and has no use for the hook: before the
+/// first real run, shuttle installs it during one empty execution, and the hook that was there
+/// before is put back. A genuine panic still prints as Rust prints it.
+fn keep_shuttles_panic_hook_out() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let before: Arc<PanicHook> = Arc::new(std::panic::take_hook());
+        let forward = Arc::clone(&before);
+        std::panic::set_hook(Box::new(move |info| (**forward)(info)));
+        Runner::new(RandomScheduler::new(1), config()).run(|| {});
+        // shuttle's hook, which wraps `forward`: drop it, and restore what was there.
+        drop(std::panic::take_hook());
+        std::panic::set_hook(Box::new(move |info| (**before)(info)));
+    });
 }
 
 /// Runs `scheduler` over the scenario; returns the search and, if asked, the first
@@ -79,6 +209,7 @@ fn run<S: Scheduler + 'static>(
     record_states: bool,
     progress: Progress,
 ) -> (Search<Recorded>, Option<Outcome>) {
+    keep_shuttles_panic_hook_out();
     let search = Arc::new(Mutex::new(Search::new(properties, progress)));
     let first: Arc<Mutex<Option<Outcome>>> = Arc::default();
     let current = Arc::new(Mutex::new(Recorded::default()));
@@ -98,18 +229,35 @@ fn run<S: Scheduler + 'static>(
             .unwrap()
             .observe(execution, outcome, || current.lock().unwrap().clone());
     });
-    let search = Arc::into_inner(search).expect("shuttle returned");
-    let first = first.lock().unwrap().take();
-    (search.into_inner().unwrap(), first)
+    // An execution that a replay stopped early never finishes its closure, so shuttle keeps
+    // (and leaks) the closure's clone of `search`: take the collector out instead of unwrapping
+    // the `Arc`.
+    let quiet = Search::new(properties, Progress::new(false, String::new()));
+    let search = std::mem::replace(
+        &mut *search
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        quiet,
+    );
+    let first = first
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    (search, first)
 }
 
+/// Runs the shuttle checker. Beside what it found, it says why the search could not answer,
+/// if it could not: a depth-first search stopped at its limit with schedules left unexplored
+/// (random and PCT have no such limit: their iterations are their sample), or executions
+/// stopped at [`MAX_STEPS`] before they could be judged.
 pub fn search(
     scenario: &Scenario,
     properties: &[Property],
     checker: Checker,
     options: Options,
-) -> Found {
+) -> (Found, Option<String>) {
     let progress = Progress::new(options.progress, format!("{} {scenario}", checker.name()));
+    let cut_short = Arc::new(AtomicBool::new(false));
     let (search, _) = match checker {
         Checker::Random { iterations, seed } => run(
             RandomScheduler::new_from_seed(seed, iterations),
@@ -130,7 +278,12 @@ pub fn search(
             progress,
         ),
         Checker::Dfs { max_iterations } => run(
-            DfsScheduler::new(Some(max_iterations), false),
+            Dfs {
+                inner: DfsScheduler::new(None, false),
+                limit: max_iterations,
+                started: 0,
+                cut_short: Arc::clone(&cut_short),
+            },
             scenario,
             properties,
             false,
@@ -149,12 +302,30 @@ pub fn search(
         };
         replay(&handle).expect("a shuttle schedule replays")
     });
-    Found {
+    let mut limits = Vec::new();
+    if let Checker::Dfs { max_iterations } = checker
+        && cut_short.load(Ordering::Relaxed)
+    {
+        limits.push(format!(
+            "depth-first search stopped at its limit of {max_iterations} schedules with \
+             schedules left unexplored"
+        ));
+    }
+    let unjudged = search.executions - search.judged;
+    if unjudged > 0 {
+        limits.push(format!(
+            "{unjudged} of {} schedules ran past {MAX_STEPS} scheduling steps and were stopped \
+             before they could be judged",
+            search.executions
+        ));
+    }
+    let found = Found {
         executions: search.executions,
         counterexample,
         loom_bound: None,
         trials: None,
-    }
+    };
+    (found, (!limits.is_empty()).then(|| limits.join("; ")))
 }
 
 /// Reruns one recorded schedule, with states.
@@ -170,23 +341,27 @@ pub fn replay(handle: &ReplayHandle) -> Result<Counterexample, String> {
         }
     }
     let properties = [handle.property];
-    let mut scheduler = ReplayScheduler::new_from_schedule(schedule);
+    let mut inner = ReplayScheduler::new_from_schedule(schedule);
     // The schedule was recorded up to the moment the execution was judged (the end of the
     // model's main thread); shuttle's own teardown decisions after that are not needed.
-    scheduler.set_allow_incomplete();
-    let replayed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run(
-            scheduler,
-            &handle.scenario,
-            &properties,
-            true,
-            Progress::new(false, String::new()),
-        )
-    }));
-    let outcome = replayed
-        .ok()
-        .and_then(|(_, outcome)| outcome)
-        .ok_or("replay: the schedule does not fit this scenario")?;
+    inner.set_allow_incomplete();
+    let misfit = Arc::new(AtomicBool::new(false));
+    let scheduler = Replaying {
+        inner,
+        decisions: decisions.clone(),
+        next: 0,
+        misfit: Arc::clone(&misfit),
+    };
+    let (_, outcome) = run(
+        scheduler,
+        &handle.scenario,
+        &properties,
+        true,
+        Progress::new(false, String::new()),
+    );
+    let outcome = outcome
+        .filter(|_| !misfit.load(Ordering::Relaxed))
+        .ok_or("replay: the schedule does not fit this scenario (was the handle made by another version of drainproof?)")?;
     let violation = outcome.violation(handle.property).ok_or_else(|| {
         format!(
             "replay: the schedule does not violate {} (was the handle made by another version \

@@ -22,8 +22,12 @@ pub struct TrialStats {
     pub lossy_trials: u64,
     /// Jobs lost over all trials.
     pub lost_jobs: u64,
+    /// The most jobs lost in one trial.
+    pub max_lost: u64,
     /// Trials that hung (detected by the model, not by a timeout).
     pub hangs: u64,
+    /// Trials that passed the seed's check although they lost a job (the check is unsound).
+    pub passed_but_lost: u64,
 }
 
 impl TrialStats {
@@ -32,6 +36,15 @@ impl TrialStats {
         (self.seed_passed * 100)
             .checked_div(self.trials)
             .unwrap_or(0)
+    }
+
+    /// Jobs lost per trial, on average.
+    pub fn mean_lost(&self) -> f64 {
+        if self.trials == 0 {
+            0.0
+        } else {
+            self.lost_jobs as f64 / self.trials as f64
+        }
     }
 }
 
@@ -51,8 +64,10 @@ pub fn search(
         stats.trials += 1;
         stats.seed_passed += u64::from(outcome.seed_check == Some(true));
         stats.lost_jobs += lost;
+        stats.max_lost = stats.max_lost.max(lost);
         stats.lossy_trials += u64::from(lost > 0);
         stats.hangs += u64::from(outcome.hang.is_some());
+        stats.passed_but_lost += u64::from(outcome.seed_check == Some(true) && lost > 0);
         stats.drained +=
             u64::from(lost == 0 && outcome.duplicated_jobs().is_empty() && outcome.hang.is_none());
         search.observe(execution, outcome, || ());
