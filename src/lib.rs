@@ -8,7 +8,9 @@
 //! - [`outcome`]: what an execution did, and the properties it is judged by.
 //! - [`check`]: one entry point for every checker, with honest verdicts.
 //! - [`render`]: counterexamples as text, mermaid and words.
+//! - [`catalog`]: the numbered theorems `drainproof prove` runs and docs/proofs.md cites.
 
+pub mod catalog;
 pub mod check;
 pub mod harness;
 pub mod model;

@@ -8,9 +8,10 @@
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
 use drainproof::check::{Counterexample, ReplayHandle, ReplayKind, Report};
-use drainproof::{Checker, Options, Property, Protocol, Scenario, check, render};
+use drainproof::{Checker, Options, Property, Protocol, Scenario, catalog, check, render};
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Exit code for bad usage or configuration.
 const USAGE: u8 = 2;
@@ -64,6 +65,13 @@ enum Command {
         /// Sentinels the producer puts (default: one per worker for sentinel protocols).
         #[arg(long)]
         sentinels: Option<usize>,
+        /// Write every job into the pipe before the workers start (needs J <= C): isolates
+        /// the reader lock's effect.
+        #[arg(long)]
+        prefilled: bool,
+        /// The properties to check, comma-separated [default: no-lost-job,no-duplicate,termination].
+        #[arg(long, value_enum, value_delimiter = ',')]
+        property: Vec<Property>,
         #[arg(long, value_enum, default_value = "pct")]
         checker: CheckerName,
         /// Schedules (random, pct), the most schedules (dfs) or trials (threads) [default: 1000].
@@ -76,11 +84,24 @@ enum Command {
         /// loom only: explore up to K preemptions (default: no bound, a proof).
         #[arg(long)]
         preemption_bound: Option<usize>,
+        /// loom only: give up after this many seconds; the verdict is then `inconclusive`
+        /// (exit 3), never a proof.
+        #[arg(long)]
+        time_limit: Option<f64>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Run the catalog of checks at their documented bounds and print a table.
-    Prove,
+    /// Run the catalog of theorems at their documented bounds: a table, then the
+    /// counterexamples. Exits 0 when every check came out as the catalog expects, 1 otherwise.
+    Prove {
+        /// Print docs/proofs.md instead (no wall-clock times, so it can be checked for
+        /// freshness).
+        #[arg(long)]
+        markdown: bool,
+        /// Add the larger bounds, which take minutes.
+        #[arg(long)]
+        extended: bool,
+    },
     /// Re-run a counterexample from its replay handle and print the same trace.
     ///
     /// Exits 1 when the violation is reproduced (the property is violated), 2 when the handle
@@ -124,18 +145,34 @@ fn main() -> ExitCode {
             jobs,
             pipe_capacity,
             sentinels,
+            prefilled,
+            property,
             checker,
             iterations,
             seed,
             preemption_bound,
+            time_limit,
             format,
         } => {
             let mut scenario = Scenario::new(protocol, workers, jobs, pipe_capacity);
             scenario.sentinels = sentinels;
-            checker_for(checker, iterations, seed, preemption_bound)
-                .and_then(|checker| run_check(&scenario, checker, format))
+            scenario.prefilled = prefilled;
+            let properties = if property.is_empty() {
+                Property::DRAIN.to_vec()
+            } else {
+                property
+            };
+            time_limit_for(checker, time_limit).and_then(|time_limit| {
+                checker_for(checker, iterations, seed, preemption_bound).and_then(|checker| {
+                    let options = Options {
+                        time_limit,
+                        ..options()
+                    };
+                    run_check(&scenario, &properties, checker, options, format)
+                })
+            })
         }
-        Command::Prove => prove(),
+        Command::Prove { markdown, extended } => prove(markdown, extended),
         Command::Replay { handle, format } => run_replay(&handle, format),
         Command::Reproduce {
             trials,
@@ -197,7 +234,10 @@ fn emit(text: &str) {
 }
 
 fn options() -> Options {
-    Options { progress: true }
+    Options {
+        progress: true,
+        time_limit: None,
+    }
 }
 
 /// The checker the flags ask for; flags that would be silently ignored are refused.
@@ -256,6 +296,21 @@ fn checker_for(
     })
 }
 
+/// `--time-limit`, which only loom honours.
+fn time_limit_for(name: CheckerName, seconds: Option<f64>) -> Result<Option<Duration>, String> {
+    let Some(seconds) = seconds else {
+        return Ok(None);
+    };
+    if name != CheckerName::Loom {
+        return Err("--time-limit applies to --checker loom only".into());
+    }
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|limit| !limit.is_zero())
+        .map(Some)
+        .ok_or_else(|| format!("--time-limit {seconds} is not a positive number of seconds"))
+}
+
 /// What the library's own validation leaves to the command line.
 fn validate(scenario: &Scenario) -> Result<(), String> {
     scenario.validate().map_err(|e| e.to_string())?;
@@ -265,10 +320,15 @@ fn validate(scenario: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-fn run_check(scenario: &Scenario, checker: Checker, format: Format) -> Result<u8, String> {
+fn run_check(
+    scenario: &Scenario,
+    properties: &[Property],
+    checker: Checker,
+    options: Options,
+    format: Format,
+) -> Result<u8, String> {
     validate(scenario)?;
-    let report =
-        check(scenario, &Property::DRAIN, checker, options()).map_err(|e| e.to_string())?;
+    let report = check(scenario, properties, checker, options).map_err(|e| e.to_string())?;
     match format {
         Format::Json => emit(&(json(&report) + "\n")),
         Format::Text => emit(&text(&report)),
@@ -339,9 +399,9 @@ fn text(report: &Report) -> String {
 fn counterexample_text(cx: &Counterexample) -> String {
     let minimal = if cx.minimal { "minimal: " } else { "" };
     format!(
-        "counterexample ({}{} preemptions, {} steps); replay: {}\n{}",
+        "counterexample ({}{}, {} steps); replay: {}\n{}",
         minimal,
-        cx.preemptions,
+        drainproof::check::preemptions(cx.preemptions),
         cx.steps,
         cx.replay.as_deref().unwrap_or("none (real threads)"),
         render::text(cx)
@@ -432,49 +492,71 @@ fn reproduce(
 }
 
 /// The catalog at its documented bounds (loom sizes chosen to finish within CI's budget).
-fn prove() -> Result<u8, String> {
-    let loom = Checker::Loom {
-        preemption_bound: None,
-    };
-    let pct = Checker::Pct {
-        iterations: 2000,
-        seed: 1,
-        depth: 3,
-    };
-    let rows = [
-        (Scenario::new(Protocol::Sentinel, 1, 3, 1), loom),
-        (Scenario::new(Protocol::Sentinel, 1, 2, 2), loom),
-        (
-            Scenario::new(Protocol::Sentinel, 2, 1, 1),
-            Checker::Loom {
-                preemption_bound: Some(2),
-            },
-        ),
-        (Scenario::new(Protocol::Sentinel, 8, 16, 4), pct),
-        (Scenario::new(Protocol::EmptyPoll, 1, 1, 1), loom),
-        (Scenario::new(Protocol::EmptyPoll, 2, 2, 1), loom),
-        (Scenario::new(Protocol::EmptyPoll, 8, 16, 4), pct),
-    ];
-    emit(
-        "| scenario | verdict | checker | bounds | executions | seconds |\n|---|---|---|---|---|---|\n",
-    );
-    let mut reports = Vec::new();
-    for (scenario, checker) in rows {
-        let report =
-            check(&scenario, &Property::DRAIN, checker, options()).map_err(|e| e.to_string())?;
-        emit(&format!(
-            "| {} | {} | {} | {} | {} | {:.2} |\n",
-            report.scenario,
-            report.verdict,
-            report.checker.name(),
-            report.checker.bounds(),
-            report.executions,
-            report.seconds
-        ));
-        reports.push(report);
+fn prove(markdown: bool, extended: bool) -> Result<u8, String> {
+    let theorems = catalog::theorems(extended);
+    if !markdown {
+        emit(
+            "| id | scenario | properties | verdict | checker | bounds | executions | seconds | as \
+             expected |\n|---|---|---|---|---|---|---|---|---|\n",
+        );
     }
-    for report in reports.iter().filter(|r| r.counterexample.is_some()) {
-        emit(&format!("\n## {}\n\n{}", report.scenario, text(report)));
+    let outcomes = catalog::run(theorems, options(), |theorem, check, report| {
+        if !markdown {
+            let names: Vec<&str> = check.properties.iter().map(|p| p.name()).collect();
+            emit(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |\n",
+                theorem.id,
+                report.scenario,
+                names.join(","),
+                report.verdict,
+                report.checker.name(),
+                report.checker.bounds(),
+                report.executions,
+                report.seconds,
+                if check.as_expected(report) {
+                    "yes"
+                } else {
+                    "NO"
+                },
+            ));
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if markdown {
+        let command = if extended {
+            "drainproof prove --markdown --extended"
+        } else {
+            "drainproof prove --markdown"
+        };
+        emit(&catalog::markdown(&outcomes, command));
+    } else {
+        for outcome in &outcomes {
+            for report in outcome
+                .reports
+                .iter()
+                .filter(|r| r.counterexample.is_some())
+            {
+                emit(&format!(
+                    "\n## {}: {}\n\n{}",
+                    outcome.theorem.id,
+                    report.scenario,
+                    text(report)
+                ));
+            }
+        }
     }
-    Ok(0)
+    let surprises: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.as_expected())
+        .map(|o| o.theorem.id)
+        .collect();
+    if surprises.is_empty() {
+        Ok(0)
+    } else {
+        eprintln!(
+            "drainproof: not as the catalog expects: {}",
+            surprises.join(", ")
+        );
+        Ok(1)
+    }
 }

@@ -60,6 +60,20 @@ impl Outcome {
         jobs_where(&self.counts(), |n| n == 0)
     }
 
+    /// Jobs not yet processed when `JoinableQueue.join()` returned (none if it never did).
+    pub fn unprocessed_at_join(&self) -> Vec<JobId> {
+        let Some(at) = self.events.iter().position(|e| e.op == Op::JoinQueue) else {
+            return Vec::new();
+        };
+        let mut counts = vec![0; self.scenario.jobs];
+        for event in &self.events[..at] {
+            if let Op::Process { job } = event.op {
+                counts[job as usize] += 1;
+            }
+        }
+        jobs_where(&counts, |n| n == 0)
+    }
+
     pub fn duplicated_jobs(&self) -> Vec<JobId> {
         jobs_where(&self.counts(), |n| n > 1)
     }
@@ -101,6 +115,12 @@ impl Outcome {
                 && self.duplicated_jobs().is_empty())
             .then_some(())
             .and_then(|()| violation(Kind::FalseAlarm, vec![], vec![])),
+            Property::DrainedBeforeJoin => {
+                let unfinished = self.unprocessed_at_join();
+                (!unfinished.is_empty())
+                    .then_some(())
+                    .and_then(|()| violation(Kind::EarlyJoin, unfinished, vec![]))
+            }
             Property::NoSpuriousEmpty => self
                 .events
                 .iter()
@@ -129,23 +149,33 @@ fn jobs_where(counts: &[usize], keep: impl Fn(usize) -> bool) -> Vec<JobId> {
         .collect()
 }
 
-/// What a check asserts of every execution. The snake_case names are part of the JSON contract.
+/// What a check asserts of every execution. The snake_case names are part of the JSON and CLI
+/// contract (`--property no_lost_job`); the kebab-case spellings are accepted too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Property {
     /// Every job is processed. In a hung execution nothing moves any more, so a job that was
     /// not processed when it hung is lost too.
+    #[value(alias = "no-lost-job")]
     NoLostJob,
     /// No job is processed twice.
+    #[value(alias = "no-duplicate")]
     NoDuplicate,
     /// No thread (producer, feeder, non-daemon worker) blocks forever.
     Termination,
     /// The seed's check: `jobs.empty()` after joining the workers implies no job was lost.
+    #[value(alias = "seed-check-sound")]
     SeedCheckSound,
     /// The seed's check: a run that lost and duplicated nothing passes `jobs.empty()`.
+    #[value(alias = "seed-check-complete")]
     SeedCheckComplete,
     /// `get_nowait()` never raises `Empty` because another reader holds the reader lock.
+    #[value(alias = "no-spurious-empty")]
     NoSpuriousEmpty,
+    /// `JoinableQueue.join()` returns only after every job was processed.
+    #[value(alias = "drained-before-join")]
+    DrainedBeforeJoin,
 }
 
 impl Property {
@@ -164,6 +194,7 @@ impl Property {
             Property::SeedCheckSound => "seed_check_sound",
             Property::SeedCheckComplete => "seed_check_complete",
             Property::NoSpuriousEmpty => "no_spurious_empty",
+            Property::DrainedBeforeJoin => "drained_before_join",
         }
     }
 }
@@ -184,6 +215,8 @@ pub enum Kind {
     UnsoundCheck,
     FalseAlarm,
     SpuriousEmpty,
+    /// `join()` returned while a job was still unprocessed.
+    EarlyJoin,
 }
 
 /// A property an execution broke, and who was involved.

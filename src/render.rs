@@ -231,6 +231,9 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
             "{} got Empty because {} held the reader lock, though the pipe was not empty",
             lanes[violation.lanes[0]], lanes[violation.lanes[1]]
         ),
+        (Kind::EarlyJoin, Some(job)) => {
+            format!("join() returned while job {job} was not yet processed")
+        }
         (_, None) => format!("{} violated", violation.property),
     }
 }

@@ -16,6 +16,7 @@ use crate::outcome::{Outcome, Property};
 use crate::scenario::Scenario;
 use crate::sync::Loom;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// Bounds tried before the unbounded search: most drain bugs need one or two preemptions,
 /// and these searches are cheap.
@@ -26,53 +27,77 @@ const CHEAP_BOUNDS: usize = 2;
 const MAX_BRANCHES: usize = 100_000;
 
 /// Searches with the given bound; without one, deepens 0..=CHEAP_BOUNDS, then runs unbounded
-/// (a proof if it finds nothing), then deepens further to minimise what it found.
+/// (a proof if it finds nothing), then deepens further to minimise what it found. A search
+/// that reaches `options.time_limit` without a counterexample ends `cut_short`.
 pub fn search(
     scenario: &Scenario,
     properties: &[Property],
     preemption_bound: Option<usize>,
     options: Options,
 ) -> Found {
+    let deadline = options.time_limit.map(|limit| Instant::now() + limit);
+    let cut = |executions, bound| Found {
+        executions,
+        counterexample: None,
+        loom_bound: bound,
+        trials: None,
+        cut_short: true,
+    };
     let last_cheap = preemption_bound.map_or(CHEAP_BOUNDS, |k| k.min(CHEAP_BOUNDS));
     for bound in 0..=last_cheap {
-        if let Some(found) = minimal_at(scenario, properties, bound, options) {
-            return found;
+        match minimal_at(scenario, properties, bound, options, deadline) {
+            Ok(Some(found)) => return found,
+            Ok(None) => {}
+            Err(executions) => return cut(executions, Some(bound)),
         }
     }
-    let (bound, explored) = match preemption_bound {
-        Some(k) if k <= CHEAP_BOUNDS => {
-            return Found {
-                executions: explore(scenario, properties, Some(k), options).executions,
-                counterexample: None,
-                loom_bound: Some(k),
-                trials: None,
-            };
-        }
-        bound => (bound, explore(scenario, properties, bound, options)),
-    };
+    let bound = preemption_bound;
+    let explored = explore(scenario, properties, bound, options, deadline);
     if explored.best.is_none() {
+        if expired(deadline) {
+            return cut(explored.executions, bound);
+        }
         return Found {
             executions: explored.executions,
             counterexample: None,
             loom_bound: bound,
             trials: None,
+            cut_short: false,
         };
     }
     // Something exists above the cheap bounds: deepen until the smallest bound that has it.
+    // (No deadline: the violation is already known to exist, at a bound no larger than the
+    // unbounded search's.)
     (CHEAP_BOUNDS + 1..)
-        .find_map(|k| minimal_at(scenario, properties, k, options))
+        .find_map(|k| {
+            minimal_at(scenario, properties, k, options, None)
+                .ok()
+                .flatten()
+        })
         .expect("a violation found unbounded is found at some bound")
 }
 
-/// The shortest counterexample at exactly `bound` preemptions, if any, with its trace.
+fn expired(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
+/// The shortest counterexample at exactly `bound` preemptions, if any, with its trace;
+/// `Err` with the executions explored if the deadline passed first.
 fn minimal_at(
     scenario: &Scenario,
     properties: &[Property],
     bound: usize,
     options: Options,
-) -> Option<Found> {
-    let explored = explore(scenario, properties, Some(bound), options);
-    let best = explored.best?;
+    deadline: Option<Instant>,
+) -> Result<Option<Found>, u64> {
+    let explored = explore(scenario, properties, Some(bound), options, deadline);
+    let Some(best) = explored.best else {
+        return if expired(deadline) {
+            Err(explored.executions)
+        } else {
+            Ok(None)
+        };
+    };
     let handle = ReplayHandle {
         scenario: *scenario,
         property: best.violation.property,
@@ -84,21 +109,25 @@ fn minimal_at(
     let mut counterexample = replay(&handle).expect("a loom search replays");
     counterexample.preemptions = bound;
     counterexample.minimal = true;
-    Some(Found {
+    Ok(Some(Found {
         executions: explored.executions,
         counterexample: Some(counterexample),
         loom_bound: Some(bound),
         trials: None,
-    })
+        cut_short: false,
+    }))
 }
 
 /// A loom builder with every limit set explicitly. `Builder::new` reads `LOOM_*` variables,
 /// and a time or permutation cap would end a search quietly and let it read as a proof.
-fn builder(bound: Option<usize>) -> loom::model::Builder {
+fn builder(bound: Option<usize>, deadline: Option<Instant>) -> loom::model::Builder {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = bound;
     builder.max_branches = MAX_BRANCHES;
-    builder.max_duration = None;
+    // loom checks its time limit every `checkpoint_interval` executions and then returns
+    // as if it had finished; the caller compares the clock with the deadline to tell.
+    builder.max_duration = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    builder.checkpoint_interval = 1;
     builder.max_permutations = None;
     builder.checkpoint_file = None;
     builder.log = false;
@@ -112,12 +141,13 @@ fn run(
     properties: &[Property],
     bound: Option<usize>,
     capture: Option<u64>,
+    deadline: Option<Instant>,
     progress: Progress,
 ) -> (Search<()>, Option<Outcome>) {
     let search = Arc::new(Mutex::new(Search::new(properties, progress)));
     let captured: Arc<Mutex<Option<Outcome>>> = Arc::default();
     let (collector, sink, scenario) = (Arc::clone(&search), Arc::clone(&captured), *scenario);
-    builder(bound).check(move || {
+    builder(bound, deadline).check(move || {
         let execution = collector.lock().unwrap().start();
         let outcome = run_once::<Loom>(&scenario, capture == Some(execution));
         if capture == Some(execution) {
@@ -135,13 +165,14 @@ fn explore(
     properties: &[Property],
     bound: Option<usize>,
     options: Options,
+    deadline: Option<Instant>,
 ) -> Search<()> {
     let label = match bound {
-        Some(k) => format!("loom {scenario}, up to {k} preemptions"),
+        Some(k) => format!("loom {scenario}, up to {}", super::preemptions(k)),
         None => format!("loom {scenario}, unbounded"),
     };
     let progress = Progress::new(options.progress, label);
-    run(scenario, properties, bound, None, progress).0
+    run(scenario, properties, bound, None, deadline, progress).0
 }
 
 /// Reruns the handle's search and returns its execution n, with states.
@@ -160,6 +191,7 @@ pub fn replay(handle: &ReplayHandle) -> Result<Counterexample, String> {
         &properties,
         preemption_bound,
         Some(execution),
+        None,
         progress,
     );
     let outcome = captured.ok_or_else(|| {

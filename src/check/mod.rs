@@ -59,7 +59,7 @@ impl Checker {
             } => "exhaustive, no preemption bound".into(),
             Checker::Loom {
                 preemption_bound: Some(k),
-            } => format!("exhaustive up to {k} preemptions"),
+            } => format!("exhaustive up to {}", preemptions(k)),
             Checker::Random { iterations, seed } => format!("{iterations} schedules, seed {seed}"),
             Checker::Pct {
                 iterations,
@@ -69,6 +69,15 @@ impl Checker {
             Checker::Dfs { max_iterations } => format!("at most {max_iterations} schedules"),
             Checker::Threads { trials } => format!("{trials} trials on real threads"),
         }
+    }
+}
+
+/// `1 preemption`, `2 preemptions`.
+pub fn preemptions(count: usize) -> String {
+    if count == 1 {
+        "1 preemption".into()
+    } else {
+        format!("{count} preemptions")
     }
 }
 
@@ -115,7 +124,7 @@ impl fmt::Display for Verdict {
         match self {
             Verdict::Proved => f.write_str("proved"),
             Verdict::Bounded { preemptions } => {
-                write!(f, "verified up to {preemptions} preemptions")
+                write!(f, "verified up to {}", self::preemptions(*preemptions))
             }
             Verdict::NoCounterexample {
                 schedules,
@@ -139,6 +148,10 @@ impl fmt::Display for Verdict {
 pub struct Options {
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// loom only: stop a search that runs longer than this. A search cut short finds no
+    /// proof: its verdict is `inconclusive` (unless it already found a counterexample, which
+    /// stands). loom checks the limit between executions, never inside one.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// The answer of one check.
@@ -197,7 +210,15 @@ pub fn check(
     let found = match checker {
         Checker::Loom { preemption_bound } => {
             scenario.validate_for_loom()?;
-            run_loom(scenario, properties, preemption_bound, options)?
+            let found = run_loom(scenario, properties, preemption_bound, options)?;
+            if found.cut_short {
+                let limit = options.time_limit.unwrap_or_default().as_secs_f64();
+                inconclusive = Some(format!(
+                    "the search was stopped at the time limit ({limit}s) after {} executions",
+                    found.executions
+                ));
+            }
+            found
         }
         Checker::Random { .. } | Checker::Pct { .. } | Checker::Dfs { .. } => {
             scenario.validate()?;
@@ -284,6 +305,8 @@ pub(crate) struct Found {
     /// The preemption bound the final loom search ran with (`None`: unbounded).
     pub loom_bound: Option<usize>,
     pub trials: Option<TrialStats>,
+    /// A loom search hit `Options::time_limit` before it finished.
+    pub cut_short: bool,
 }
 
 /// Replays a counterexample from its handle, returning the same trace.

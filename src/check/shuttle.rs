@@ -324,6 +324,7 @@ pub fn search(
         counterexample,
         loom_bound: None,
         trials: None,
+        cut_short: false,
     };
     (found, (!limits.is_empty()).then(|| limits.join("; ")))
 }
