@@ -36,20 +36,18 @@ fn main() {
         limit,
     };
     let rows = [
-        row(1, 1, 1, None, None, None),
-        row(1, 2, 1, None, None, None),
         row(1, 3, 1, None, None, None),
-        row(1, 2, 2, None, None, None),
-        row(1, 3, 2, None, None, Some(limit)),
-        row(2, 1, 1, Some(1), None, None),
-        row(2, 1, 1, Some(2), None, None),
-        row(2, 1, 1, Some(3), None, None),
-        row(2, 2, 1, Some(1), None, None),
-        row(2, 2, 1, Some(2), None, Some(limit)),
-        row(3, 3, 1, Some(1), None, Some(limit)),
+        row(1, 3, 2, None, None, None),
         row(2, 1, 1, None, None, Some(limit)),
         row(2, 2, 1, None, Some(10.0), Some(limit)),
+        row(2, 3, 1, None, None, Some(limit)),
+        row(2, 3, 2, None, None, Some(limit)),
+        row(3, 1, 1, None, None, Some(limit)),
+        row(3, 2, 1, None, None, Some(limit)),
         row(3, 3, 1, None, Some(60.0), Some(Duration::from_secs(60))),
+        row(3, 3, 2, None, None, Some(limit)),
+        row(3, 3, 1, Some(1), None, Some(limit)),
+        row(3, 3, 1, Some(2), None, Some(limit)),
     ];
     println!(
         "| sentinel | preemption bound | verdict | executions | seconds | executions/s | target |"

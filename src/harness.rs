@@ -1,6 +1,6 @@
 //! The seed's `main()` and its workers, run once on any backend.
 
-use crate::model::{Item, LaneId, Op, Polled, Queue, Role, Step, World};
+use crate::model::{Item, LaneId, Observed, Op, Polled, Queue, Role, Step};
 use crate::outcome::Outcome;
 use crate::scenario::{Protocol, Scenario};
 use crate::sync::Backend;
@@ -14,11 +14,12 @@ pub fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome
     } else {
         1
     };
-    let queue = Queue::<B>::new(producers, scenario.pipe_capacity, record_states);
+    let observed = observed(scenario.protocol);
+    let queue = Queue::<B>::new(producers, scenario.pipe_capacity, observed, record_states);
     let main = queue.world(|w| w.add_lane(Role::Producer(0), producer_name(0, producers), false));
-    queue.register(main);
     if scenario.prefilled {
-        queue.world(|w| prefill(w, scenario));
+        // The precondition of the reader-lock theorem: every job already in the pipe.
+        queue.prefill((0..scenario.jobs as u32).map(Item::Job));
     }
     let result = seed_main(&queue, main, scenario);
     Outcome::new(queue.exit_main(main, result), *scenario)
@@ -32,23 +33,26 @@ fn producer_name(producer: usize, producers: usize) -> String {
     }
 }
 
-/// The precondition of the reader-lock theorem: every job already written to the pipe.
-fn prefill(w: &mut World, scenario: &Scenario) {
-    w.pipe.extend((0..scenario.jobs as u32).map(Item::Job));
+/// What each protocol observes without taking (see `Queue`'s module doc): the less, the
+/// fewer of the pipe's steps a checker must treat as conflicting.
+fn observed(protocol: Protocol) -> Observed {
+    match protocol {
+        Protocol::Sentinel | Protocol::ForeignSentinel | Protocol::Joinable => Observed::Nothing,
+        Protocol::EmptyCheck => Observed::Pipe,
+        Protocol::EmptyPoll | Protocol::TimeoutPoll => Observed::PipeAndReaderLock,
+    }
 }
 
 /// The seed's `main()`: put the jobs, then per worker (good test: put a sentinel and) start
 /// the worker; join the workers; evaluate `jobs.empty()`; exit (flushing the feeder).
 fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenario) -> Step<()> {
     let protocol = scenario.protocol;
-    // The set-up is one step: see `Queue::put_held` for why that hides nothing.
-    let held = queue.hold(0);
     if !scenario.prefilled {
         for job in 0..scenario.jobs as u32 {
             if protocol == Protocol::Joinable {
-                queue.put_task_held(&held, main, Item::Job(job));
+                queue.put_task(main, 0, Item::Job(job));
             } else {
-                queue.put_held(&held, main, Item::Job(job));
+                queue.put(main, 0, Item::Job(job));
             }
         }
     }
@@ -72,7 +76,7 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
     let mut workers = Vec::with_capacity(scenario.workers);
     for index in 0..scenario.workers {
         if !foreign && index < sentinels {
-            queue.put_held(&held, main, Item::Sentinel);
+            queue.put(main, 0, Item::Sentinel);
         }
         let lane = queue.spawn(
             Some(main),
@@ -85,10 +89,9 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
     }
     if !foreign {
         for _ in scenario.workers..sentinels {
-            queue.put_held(&held, main, Item::Sentinel);
+            queue.put(main, 0, Item::Sentinel);
         }
     }
-    drop(held);
     if daemon {
         queue.join_tasks(main)?;
     } else {

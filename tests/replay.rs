@@ -147,7 +147,7 @@ fn a_schedule_with_more_than_sixty_two_threads_replays() {
         Scenario::new(Protocol::EmptyPoll, 64, 100, 1),
         &Property::DRAIN,
         Checker::Pct {
-            iterations: 1,
+            iterations: 5,
             seed: 0,
             depth: 3,
         },

@@ -5,6 +5,6 @@ pub mod queue;
 pub mod trace;
 pub mod world;
 
-pub use queue::{Queue, Step};
+pub use queue::{Observed, Queue, Step};
 pub use trace::{EmptyCause, Event, Op, Polled, Snapshot};
-pub use world::{Interrupted, Item, JobId, Lane, LaneId, LaneState, Owner, Role, Wait, World};
+pub use world::{Interrupted, Item, JobId, Lane, LaneId, LaneState, Role, Wait, World};

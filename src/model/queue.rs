@@ -1,77 +1,79 @@
 //! `multiprocessing.Queue` (CPython 3.11, `multiprocessing/queues.py`), step by step.
 //!
-//! # Scheduling points: one token per part of the queue
+//! # Waits are semaphores; what must be seen together takes a token
 //! A checker's cost grows with the number of scheduling points *that conflict*: loom's DPOR
-//! explores both orders of two steps only if they touch the same object. So each part of the
-//! queue has its own backend mutex, a *token* that guards no data but says which part a step
-//! touches (see [`Owner`]):
-//! - one per producer buffer: `put` and that producer's feeder;
-//! - the pipe, with the reader lock `_rlock`: the feeder's writes, readers, `empty()`;
-//! - a `JoinableQueue`'s task count.
+//! explores both orders of two steps only if they touch the same object. So the model waits
+//! only by acquiring counting semaphores whose permits are exactly what the waiter needs
+//! (see `crate::sync`), and the steps that fill and empty them commute:
+//! - per producer, `buffer`: one permit per buffered item (`put` releases, the feeder takes);
+//! - `items`: one permit per item in the pipe (the feeder's write releases, a read takes);
+//! - `room`: one permit per free slot of the pipe's `C` (a read releases, the feeder takes);
 //!
-//! One producer's puts therefore commute with everything but its own feeder's steps, as in
-//! CPython. (A separate token for the reader lock was tried and measured: it made loom explore
-//! *more* executions, because every reader touches the pipe right after the lock anyway.) Each
-//! CPython operation is one critical section; blocking is `park`, and a step wakes exactly the
-//! threads whose condition it made true, under the token that owns the condition. Tokens are
-//! always taken in the order buffer, pipe (or buffer, tasks), so the model itself can never
-//! deadlock on them.
+//! Reads of the pipe's state without taking anything (`empty()`, `get_nowait()`'s poll, the
+//! reader lock's holder) must be visible to the checker as conflicting with the writes and
+//! reads they observe, so they and those writes and reads hold a mutex token, the *gate*. The
+//! feeder's writes always take the gate. Reads take it unless [`Observed::Nothing`]: the
+//! protocols whose only poll is the seed's final `jobs.empty()`, made after joining every
+//! reader, need their reads to conflict with nothing but other reads.
+//!
+//! The order of every step, whatever backend: a permit is taken *before* the world changes and
+//! returned *after*, so the world never shows less than the permits promise (a thread that
+//! holds a permit always finds its item). Where the order of changes matters to others (two
+//! feeders writing one pipe), the changes are made under a token, whose acquisition the
+//! checkers order.
 //!
 //! # Reductions (each argued in docs/model.md)
-//! - A blocking `get()` that finds the reader lock free *and* data in the pipe acquires the
-//!   lock, reads and releases in one step. Only readers observe the lock, and they must take
-//!   the pipe token, which the step holds throughout: no thread can observe the merged window.
-//!   A `get()` that must wait holds the lock, visibly, while it waits (queues.py 102-103).
-//! - `get_nowait()` that raises `Empty` acquires, polls and releases in one step (same
-//!   argument); one that reads holds the lock across a scheduling point and releases it in a
-//!   second step, so the reader-lock race of cause (b) stays reachable (queues.py 108-120).
-//! - The feeder pops an item and writes it in one step. The pop is a *right mover* (it
-//!   commutes with every later step of another thread: puts append at the other end, readers
-//!   never see the buffer), so merging it with the write hides nothing. CPython's feeder blocked
-//!   on a full pipe holds the popped item; the model leaves it at the buffer's head, which no
-//!   thread can tell apart (only `qsize()` could, and it counts both).
-//! - `get(timeout=t)` polls twice: once, then (if it would block) again after any number of
-//!   other threads' steps, chosen by the checker. The gap is the timeout; it can be as short
-//!   or as long as any schedule makes it.
+//! - `get()` does not take the reader lock. Only non-blocking and timed readers can observe
+//!   `_rlock` (CPython's `empty()` and `qsize()` do not), and no protocol here mixes them with
+//!   blocking readers ([`Observed::PipeAndReaderLock`] refuses `get()`). Among blocking readers
+//!   the lock only decides which reader takes the next item, which their race for `items`
+//!   decides just as freely; a reader waiting for data with the lock held and readers waiting
+//!   for the lock are, to every other thread, the same thing: readers blocked in `get()` on an
+//!   empty pipe, and a hang with one is a hang with the other.
+//! - `get_nowait()` that raises `Empty` acquires, polls and releases in one step: only readers
+//!   observe the lock, and they must hold the gate, which the step holds throughout. One that
+//!   reads holds the lock across a scheduling point and releases it in a second step, so the
+//!   reader-lock race of cause (b) stays reachable (queues.py 108-120).
+//! - `get(timeout=t)` tries once, then (if it would block) again after any number of other
+//!   threads' steps, chosen by the checker: the timeout expires at whatever point a schedule
+//!   makes it. Each of its two waits (the lock, then the data) gets its own gap.
 
 use super::trace::{EmptyCause, Op, Polled};
-use super::world::{Interrupted, Item, LaneId, LaneState, Owner, Role, Wait, World};
+use super::world::{Interrupted, Item, LaneId, LaneState, Role, Wait, World};
 use crate::sync::Backend;
 use std::sync::{Arc, Mutex};
 
-type Guard<'a, B> = <B as Backend>::Guard<'a>;
-
-/// A producer's buffer token, held across steps that the model runs as one (see
-/// [`Queue::put_held`]).
-pub struct Held<'a, B: Backend + 'a> {
-    producer: usize,
-    _token: Guard<'a, B>,
+/// What the protocol observes without taking, which decides how much of the pipe's traffic
+/// must be visible to the checker as conflicting (see the module doc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Observed {
+    /// Readers only block in `get()`; the pipe is polled only once every read is over.
+    Nothing,
+    /// `empty()` polls the pipe while readers block in `get()`.
+    Pipe,
+    /// `get_nowait()` or `get(timeout=t)` observe the reader lock and the pipe; no reader
+    /// blocks in `get()`, so the reader lock is world data under the gate, never waited on.
+    PipeAndReaderLock,
 }
 
 /// The result of a step that may be cut short by a hang or a shutdown.
 pub type Step<T> = Result<T, Interrupted>;
 
-/// What a thread about to wait must do next.
-enum Next {
-    Go,
-    Sleep,
-    Stop(Interrupted),
-    DeclaredHang,
-}
-
 /// The queue, its producers' feeder threads and the world they share.
 pub struct Queue<B: Backend> {
     world: Mutex<World>,
-    /// Per producer: its buffer (`_notempty`, queues.py 73).
-    buffers: Vec<B::Mutex>,
-    /// The pipe's contents (the OS pipe between `_writer` and `_reader`) and who holds the
-    /// reader lock `_rlock` (queues.py 43). The reader lock is data in the world, not a backend
-    /// mutex: a reader waiting for it must be visible to the hang detector.
-    pipe: B::Mutex,
-    /// `JoinableQueue._cond` (queues.py 299).
+    observed: Observed,
+    /// Per producer: permits = items in its buffer (`_notempty`, queues.py 73, 228-231).
+    buffers: Vec<B::Semaphore>,
+    /// Permits = items in the pipe: what `recv_bytes` waits for.
+    items: B::Semaphore,
+    /// Permits = free slots in the pipe: what `send_bytes` waits for when the pipe is full.
+    room: B::Semaphore,
+    /// Makes polls and the steps they observe conflict (see the module doc).
+    gate: B::Mutex,
+    /// `JoinableQueue._cond` (queues.py 299), with `join()`'s wait for the count to reach 0.
     tasks: B::Mutex,
-    /// Per lane, the handle that unparks it (registered when the lane starts running).
-    parkers: Mutex<Vec<Option<B::Thread>>>,
+    tasks_done: B::Semaphore,
     /// Threads started on this queue's behalf and not joined yet.
     handles: Mutex<Vec<(LaneId, B::JoinHandle)>>,
 }
@@ -79,13 +81,21 @@ pub struct Queue<B: Backend> {
 impl<B: Backend> Queue<B> {
     /// A queue with `producers` producer buffers and a pipe of `pipe_capacity` items.
     /// `record_states` turns on the state column of the trace.
-    pub fn new(producers: usize, pipe_capacity: usize, record_states: bool) -> Arc<Self> {
+    pub fn new(
+        producers: usize,
+        pipe_capacity: usize,
+        observed: Observed,
+        record_states: bool,
+    ) -> Arc<Self> {
         Arc::new(Queue {
             world: Mutex::new(World::new(producers, pipe_capacity, record_states)),
-            buffers: (0..producers).map(|_| B::new_mutex()).collect(),
-            pipe: B::new_mutex(),
+            observed,
+            buffers: (0..producers).map(|_| B::new_semaphore(0)).collect(),
+            items: B::new_semaphore(0),
+            room: B::new_semaphore(pipe_capacity),
+            gate: B::new_mutex(),
             tasks: B::new_mutex(),
-            parkers: Mutex::new(Vec::new()),
+            tasks_done: B::new_semaphore(0),
             handles: Mutex::new(Vec::new()),
         })
     }
@@ -94,15 +104,6 @@ impl<B: Backend> Queue<B> {
     /// while this (non-reentrant) lock is held.
     pub fn world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
         f(&mut self.world.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
-    /// Registers the calling thread as `lane`'s, so that wake-ups can reach it.
-    pub fn register(&self, lane: LaneId) {
-        let mut parkers = self.parkers.lock().unwrap();
-        if parkers.len() <= lane {
-            parkers.resize(lane + 1, None);
-        }
-        parkers[lane] = Some(B::current());
     }
 
     /// Registers and starts a thread of the model. `body`'s result decides whether the lane
@@ -124,7 +125,6 @@ impl<B: Backend> Queue<B> {
         });
         let queue = Arc::clone(self);
         let handle = B::spawn(name, move || {
-            queue.register(lane);
             let result = body(&queue, lane);
             queue.finish(lane, result);
         });
@@ -132,8 +132,8 @@ impl<B: Backend> Queue<B> {
         lane
     }
 
-    /// Marks `lane` as exited (or stopped), wakes its joiners and runs the hang detector: the
-    /// exit of the last running thread can leave every other one blocked.
+    /// Marks `lane` as exited (or stopped) and runs the hang detector: the exit of the last
+    /// running thread can leave every other one blocked.
     pub fn finish(&self, lane: LaneId, result: Step<()>) {
         let hung = self.world(|w| {
             let (state, op) = match result {
@@ -146,58 +146,55 @@ impl<B: Backend> Queue<B> {
                 ),
             };
             w.lanes[lane].state = state;
-            w.record(lane, op);
+            // A feeder's exit is already its last step ("take close marker; exit").
+            let said = w.trace.last_op(lane) == Some(Op::FeederExit) && op == Op::Exit;
+            if !said {
+                w.record(lane, op);
+            }
             w.detect_hang()
         });
         if hung {
             self.interrupt_all();
-        } else {
-            self.wake(Owner::Lanes);
         }
     }
 
-    /// Unparks every thread blocked on a condition owned by `owner` that holds now. Called,
-    /// with `owner`'s token held, by every step that changes what `owner` guards; costs no
-    /// scheduling point.
-    fn wake(&self, owner: Owner) {
-        // A woken lane is marked running at once: it re-checks its condition when it runs,
-        // and is not unparked again meanwhile (a stale unpark would cost it a spurious lap).
-        let ready: Vec<LaneId> = self.world(|w| {
-            let ready: Vec<LaneId> = (0..w.lanes.len())
-                .filter(|&l| match w.lanes[l].state {
-                    LaneState::Blocked(wait) => wait.owner() == owner && w.holds(wait),
-                    _ => false,
-                })
-                .collect();
-            for &lane in &ready {
-                w.lanes[lane].state = LaneState::Running;
-            }
-            ready
-        });
-        self.unpark(ready);
-    }
-
-    fn unpark(&self, lanes: Vec<LaneId>) {
-        // Copy the handles out first: shuttle's `unpark` is a scheduling point, and another
-        // thread must not find this (non-reentrant, invisible to shuttle) lock held.
-        let threads: Vec<B::Thread> = {
-            let parkers = self.parkers.lock().unwrap();
-            lanes
-                .iter()
-                .filter_map(|&lane| parkers.get(lane).cloned().flatten())
-                .collect()
-        };
-        threads.iter().for_each(B::unpark);
-    }
-
-    /// Unparks every blocked thread so that it notices the hang or the shutdown and unwinds.
     fn interrupt_all(&self) {
-        let blocked: Vec<LaneId> = self.world(|w| {
-            (0..w.lanes.len())
-                .filter(|&l| matches!(w.lanes[l].state, LaneState::Blocked(_)))
+        self.interrupt(|w| (0..w.lanes.len()).collect());
+    }
+
+    /// Releases every blocked lane that `which` selects, so that it notices the hang or the
+    /// shutdown and unwinds: one permit of the semaphore it waits on. (A lane blocked joining
+    /// another is released by that one's exit: every blocked lane is released.)
+    fn interrupt(&self, which: impl Fn(&World) -> Vec<LaneId>) {
+        let waits: Vec<Wait> = self.world(|w| {
+            let chosen = which(w);
+            w.lanes
+                .iter()
+                .enumerate()
+                .filter(|(id, _)| chosen.contains(id))
+                .filter_map(|(_, lane)| match lane.state {
+                    LaneState::Blocked(wait) => Some(wait),
+                    _ => None,
+                })
                 .collect()
         });
-        self.unpark(blocked);
+        for wait in waits {
+            if let Some(semaphore) = self.semaphore(wait) {
+                B::release(semaphore);
+            }
+        }
+    }
+
+    /// The semaphore a wait blocks on (`None`: a join, released by the joined thread's exit,
+    /// and the reader lock, which no thread blocks on: see [`Observed::PipeAndReaderLock`]).
+    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore> {
+        match wait {
+            Wait::BufferItem(producer) => Some(&self.buffers[producer]),
+            Wait::PipeRoom => Some(&self.room),
+            Wait::PipeData => Some(&self.items),
+            Wait::TasksDone => Some(&self.tasks_done),
+            Wait::ReaderLock | Wait::Exit(_) => None,
+        }
     }
 
     /// The main thread's exit, which ends the execution: daemon threads die with it (they
@@ -205,72 +202,74 @@ impl<B: Backend> Queue<B> {
     pub fn exit_main(self: Arc<Self>, main: LaneId, result: Step<()>) -> World {
         self.world(|w| w.shutdown = true);
         self.finish(main, result);
-        self.interrupt_all();
+        self.interrupt(|w| {
+            (0..w.lanes.len())
+                .filter(|&lane| w.lanes[lane].daemon)
+                .collect()
+        });
         let handles = std::mem::take(&mut *self.handles.lock().unwrap());
         handles.into_iter().for_each(|(_, handle)| B::join(handle));
-        self.parkers.lock().unwrap().clear();
         let queue = Arc::into_inner(self).expect("a model thread still holds the queue");
         queue.world.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Decides, under the world lock, whether `lane` may go on, must sleep, or must stop.
-    /// The last thread to block declares the hang instead of sleeping; no checker ever sees
-    /// a real deadlock.
-    fn await_world(&self, lane: LaneId, wait: Wait) -> Next {
+    /// Registers, under the world lock, that `lane` is about to wait for `wait`, and runs the
+    /// hang detector. The lane is marked blocked even if `wait` holds now (the trace only says
+    /// so if it does not): the permit the world promises may already be taken by a thread that
+    /// has not yet changed the world, and a thread that may block in the backend must never
+    /// look running to the detector. The last thread to block declares the hang instead of
+    /// blocking; no checker ever sees a real deadlock.
+    fn register(&self, lane: LaneId, wait: Wait) -> Step<()> {
+        let declared = self.world(|w| {
+            if let Some(why) = w.interruption(lane) {
+                return Err(why);
+            }
+            w.lanes[lane].state = LaneState::Blocked(wait);
+            if w.holds(wait) {
+                return Ok(false);
+            }
+            w.record(lane, Op::Block { wait });
+            Ok(w.detect_hang())
+        })?;
+        if declared {
+            self.interrupt_all();
+            return Err(Interrupted::Hang);
+        }
+        Ok(())
+    }
+
+    /// Marks `lane` running again after a wait, unless the wait ended because the execution
+    /// hung or shut down.
+    fn resume(&self, lane: LaneId) -> Step<()> {
         self.world(|w| {
             if let Some(why) = w.interruption(lane) {
-                Next::Stop(why)
-            } else if w.holds(wait) {
-                w.lanes[lane].state = LaneState::Running;
-                Next::Go
-            } else {
-                if w.lanes[lane].state != LaneState::Blocked(wait) {
-                    w.lanes[lane].state = LaneState::Blocked(wait);
-                    w.record(lane, Op::Block { wait });
-                }
-                if w.detect_hang() {
-                    Next::DeclaredHang
-                } else {
-                    Next::Sleep
-                }
+                return Err(why);
             }
+            w.lanes[lane].state = LaneState::Running;
+            Ok(())
         })
     }
 
-    /// Blocks `lane` until `wait` holds. `tokens` are the guards the caller holds, `wait`'s
-    /// owner among them; they are dropped while asleep and `relock` takes them again, in lock
-    /// order. Parking without them is safe: an `unpark` that comes first is remembered.
-    fn block_until<T>(
-        &self,
-        lane: LaneId,
-        wait: Wait,
-        mut tokens: T,
-        relock: impl Fn() -> T,
-    ) -> Step<T> {
-        loop {
-            match self.await_world(lane, wait) {
-                Next::Go => return Ok(tokens),
-                Next::Sleep => {
-                    drop(tokens);
-                    B::park();
-                    tokens = relock();
-                }
-                Next::Stop(why) => return Err(why),
-                Next::DeclaredHang => {
-                    drop(tokens);
-                    self.interrupt_all();
-                    return Err(Interrupted::Hang);
-                }
-            }
-        }
+    /// Takes a permit of `wait`'s semaphore, blocking (visibly to the hang detector) while
+    /// there is none; then `then` changes the world, with no scheduling point in between.
+    fn acquire<R>(&self, lane: LaneId, wait: Wait, then: impl FnOnce(&mut World) -> R) -> Step<R> {
+        self.register(lane, wait)?;
+        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
+        self.resume(lane)?;
+        Ok(self.world(then))
     }
 
-    /// `join()` by `lane` on another thread of the model, `target`: wait in the world (so the
-    /// hang detector sees the joiner), then join the backend thread, whose happens-before edge
-    /// tells loom that the joiner's later steps cannot race with the target's.
+    /// `then` changes the world; then a permit of `wait`'s semaphore is returned.
+    fn release<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
+        let result = self.world(then);
+        B::release(self.semaphore(wait).expect("a semaphore wait"));
+        result
+    }
+
+    /// `join()` by `lane` on another thread of the model, `target`, with the backend's own
+    /// join: loom then knows the joiner's later steps come after everything the target did.
     pub fn join(&self, lane: LaneId, target: LaneId) -> Step<()> {
-        self.block_until(lane, Wait::Exit(target), (), || ())?;
-        self.world(|w| w.record(lane, Op::Joined { lane: target }));
+        self.register(lane, Wait::Exit(target))?;
         let handle = {
             let mut handles = self.handles.lock().unwrap();
             let index = handles.iter().position(|(l, _)| *l == target);
@@ -279,41 +278,23 @@ impl<B: Backend> Queue<B> {
         if let Some(handle) = handle {
             B::join(handle);
         }
+        self.resume(lane)?;
+        self.world(|w| w.record(lane, Op::Joined { lane: target }));
         Ok(())
     }
 
-    fn lock_buffer(&self, producer: usize) -> Guard<'_, B> {
-        B::lock(&self.buffers[producer])
-    }
-
-    fn lock_pipe(&self) -> Guard<'_, B> {
-        B::lock(&self.pipe)
-    }
-
-    /// Holds producer `producer`'s buffer token across several puts that must be one step:
-    /// see [`Queue::put_held`].
-    pub fn hold(&self, producer: usize) -> Held<'_, B> {
-        Held {
-            producer,
-            _token: self.lock_buffer(producer),
+    /// Writes `items` into the pipe before any thread runs, as if a feeder had flushed them.
+    pub fn prefill(&self, items: impl IntoIterator<Item = Item>) {
+        for item in items {
+            self.take_now(Wait::PipeRoom, |_| ());
+            self.release(Wait::PipeData, |w| w.pipe.push_back(item));
         }
     }
 
     /// `put(obj)` by producer `producer` (queues.py 86-96): append to that producer's buffer,
     /// starting its feeder on the first put. Never touches the pipe.
     pub fn put(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
-        let held = self.hold(producer);
-        self.put_held(&held, lane, item);
-    }
-
-    /// `put` inside a held section. A producer's consecutive puts (and thread starts) are
-    /// *left movers* in Lipton's sense: each commutes with any earlier step of another thread
-    /// (a put only appends to a buffer's tail, which only that producer's feeder reads, from
-    /// the head; a started thread has not run yet), so running them as one step hides no
-    /// behaviour of protocols that never call `qsize()`. The harness's set-up is one step.
-    pub fn put_held(self: &Arc<Self>, held: &Held<'_, B>, lane: LaneId, item: Item) {
-        let producer = held.producer;
-        let start_feeder = self.world(|w| {
+        let start_feeder = self.release(Wait::BufferItem(producer), |w| {
             let start = !w.feeder_started[producer];
             w.feeder_started[producer] = true;
             w.buffers[producer].push_back(item);
@@ -323,15 +304,16 @@ impl<B: Backend> Queue<B> {
         if start_feeder {
             self.start_feeder(lane, producer);
         }
-        self.wake(Owner::Buffer(producer));
     }
 
     /// `JoinableQueue.put` (queues.py 308-319): `put` plus `_unfinished_tasks.release()`
-    /// under `_cond`, taken inside `_notempty` as CPython does.
-    pub fn put_task_held(self: &Arc<Self>, held: &Held<'_, B>, lane: LaneId, item: Item) {
-        let _cond = B::lock(&self.tasks);
-        self.world(|w| w.unfinished_tasks += 1);
-        self.put_held(held, lane, item);
+    /// under `_cond`.
+    pub fn put_task(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
+        {
+            let _cond = B::lock(&self.tasks);
+            self.world(|w| w.unfinished_tasks += 1);
+        }
+        self.put(lane, producer, item);
     }
 
     /// `_start_thread` (queues.py 161-185): the feeder is started by the first `put`.
@@ -348,61 +330,60 @@ impl<B: Backend> Queue<B> {
         self.world(|w| w.record(lane, Op::StartFeeder { lane: feeder }));
     }
 
-    /// `_feed` (queues.py 211-272): pop the buffer in FIFO order and write each item to the
-    /// pipe with one `send_bytes`, blocking while the pipe is full; exit on the close marker.
-    /// Pop and write are one step (see the module doc).
+    /// `_feed` (queues.py 211-272): pop the buffer in FIFO order (236) and write each item to
+    /// the pipe with one `send_bytes` (248-252), waiting while the pipe is full; exit on the
+    /// close marker (237-241).
+    ///
+    /// The pop and the write are one step. The pop is a *right mover* (it commutes with every
+    /// later step of another thread: puts append at the other end, readers never see the
+    /// buffer), so merging it with the write hides nothing. CPython's feeder blocked on a full
+    /// pipe holds the popped item; the model leaves it at the buffer's head, which no thread can
+    /// tell apart (only `qsize()` could, and it counts both).
     fn feed(&self, lane: LaneId, producer: usize) -> Step<()> {
-        let relock_buffer = || self.lock_buffer(producer);
-        let relock_both = || (self.lock_buffer(producer), self.lock_pipe());
         loop {
-            let buffer = relock_buffer();
-            let buffer =
-                self.block_until(lane, Wait::BufferItem(producer), buffer, relock_buffer)?;
-            let closing = self.world(|w| w.buffers[producer].front() == Some(&Item::Close));
-            if closing {
-                self.world(|w| {
+            let closing = self.acquire(lane, Wait::BufferItem(producer), |w| {
+                let closing = w.buffers[producer].front() == Some(&Item::Close);
+                if closing {
                     w.buffers[producer].pop_front();
                     w.record(lane, Op::FeederExit);
-                });
+                }
+                closing
+            })?;
+            if closing {
                 return Ok(());
             }
-            let both = (buffer, self.lock_pipe());
-            let _both = self.block_until(lane, Wait::PipeRoom, both, relock_both)?;
-            self.world(|w| {
-                let item = w.buffers[producer].pop_front().expect("checked non-empty");
+            self.acquire(lane, Wait::PipeRoom, |_| ())?;
+            let _gate = B::lock(&self.gate);
+            self.release(Wait::PipeData, |w| {
+                let item = w.buffers[producer].pop_front().expect("a permit per item");
                 w.pipe.push_back(item);
                 w.record(lane, Op::Flush { item });
             });
-            self.wake(Owner::Pipe);
         }
     }
 
     /// Blocking `get()` (queues.py 101-104): take the reader lock, wait in `recv_bytes` for
-    /// data, read one item, release.
+    /// data, read one item, release. The reader lock is not modelled here (see the module doc).
     pub fn get(&self, lane: LaneId) -> Step<Item> {
-        let relock = || self.lock_pipe();
-        let pipe = self.block_until(lane, Wait::ReaderLock, relock(), relock)?;
-        let must_wait = self.world(|w| {
-            let empty = w.pipe.is_empty();
-            if empty {
-                w.reader = Some(lane);
-                w.record(lane, Op::HoldReaderLock);
-            }
-            empty
-        });
-        let _pipe = if must_wait {
-            self.block_until(lane, Wait::PipeData, pipe, relock)?
-        } else {
-            pipe
-        };
-        let item = self.world(|w| {
-            let item = w.pipe.pop_front().expect("checked non-empty");
-            w.reader = None;
+        assert_ne!(
+            self.observed,
+            Observed::PipeAndReaderLock,
+            "get() beside reader-lock observers is not modelled"
+        );
+        let read = |w: &mut World| {
+            let item = w.pipe.pop_front().expect("a permit per item");
             w.record(lane, Op::Get { item });
             item
-        });
-        // Room for the feeder, and (if it was held) the reader lock for other readers.
-        self.wake(Owner::Pipe);
+        };
+        let item = if self.observed == Observed::Nothing {
+            self.acquire(lane, Wait::PipeData, read)?
+        } else {
+            // The item stays visible in the pipe until the read, which polls must see.
+            self.acquire(lane, Wait::PipeData, |_| ())?;
+            let _gate = B::lock(&self.gate);
+            self.world(read)
+        };
+        self.release(Wait::PipeRoom, |_| ());
         Ok(item)
     }
 
@@ -433,65 +414,70 @@ impl<B: Backend> Queue<B> {
     }
 
     /// One attempt of a non-blocking or timed read (queues.py 106-120), as one step under the
-    /// pipe token. If the read would block and `patience` allows waiting for that, returns what
-    /// it would wait for (holding the reader lock if it got it, as CPython's `poll(timeout)`
+    /// gate. If the read would block and `patience` allows waiting for that, returns what it
+    /// would wait for (holding the reader lock if it got it, as CPython's `poll(timeout)`
     /// does); otherwise the result. A returned item leaves the reader lock held, for
-    /// [`Queue::release_if_read`].
+    /// [`Queue::release_if_read`]. The reader lock is world data under the gate: in this mode no
+    /// reader blocks on it.
     fn try_read(
         &self,
         lane: LaneId,
         patience: Patience,
         op: fn(Polled) -> Op,
     ) -> Result<Polled, Wait> {
-        let _pipe = self.lock_pipe();
-        let record = |outcome: Result<Polled, Wait>| {
-            self.world(|w| {
-                let event = match outcome {
-                    Ok(polled) => op(polled),
-                    Err(wait) => Op::AwaitTimeout { wait },
-                };
-                w.record(lane, event)
-            });
-            outcome
-        };
-        if let Some(holder) = self.world(|w| w.reader.filter(|&holder| holder != lane)) {
-            return record(if patience.lock {
-                Err(Wait::ReaderLock)
-            } else {
-                Ok(empty(EmptyCause::ReaderLockHeld(holder)))
-            });
-        }
-        let outcome = self.world(|w| match w.pipe.pop_front() {
-            Some(item) => {
-                w.reader = Some(lane);
+        assert_eq!(
+            self.observed,
+            Observed::PipeAndReaderLock,
+            "polling reads need Observed::PipeAndReaderLock"
+        );
+        let _gate = B::lock(&self.gate);
+        let (holder, empty) = self.world(|w| (w.reader.filter(|&h| h != lane), w.pipe.is_empty()));
+        let outcome = match holder {
+            Some(_) if patience.lock => Err(Wait::ReaderLock),
+            Some(holder) => Ok(self::empty(EmptyCause::ReaderLockHeld(holder))),
+            None if !empty => {
+                let item = self.take_now(Wait::PipeData, |w| {
+                    w.reader = Some(lane);
+                    w.pipe.pop_front().expect("checked non-empty")
+                });
+                self.release(Wait::PipeRoom, |_| ());
                 Ok(Polled::Item { item })
             }
             None if patience.data => {
-                w.reader = Some(lane);
+                self.world(|w| w.reader = Some(lane));
                 Err(Wait::PipeData)
             }
             None => {
-                w.reader = None;
-                Ok(empty(EmptyCause::PipeEmpty))
+                self.world(|w| w.reader = None);
+                Ok(self::empty(EmptyCause::PipeEmpty))
             }
+        };
+        self.world(|w| {
+            let event = match outcome {
+                Ok(polled) => op(polled),
+                Err(wait) => Op::AwaitTimeout { wait },
+            };
+            w.record(lane, event)
         });
-        if outcome.is_ok() {
-            // An item makes room; an `Empty` may have released the reader lock.
-            self.wake(Owner::Pipe);
-        }
-        record(outcome)
+        outcome
+    }
+
+    /// Takes a permit that the world says is there (under the gate, which keeps it there), so
+    /// this never blocks; then `then`.
+    fn take_now<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
+        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
+        self.world(then)
     }
 
     /// Second half of a non-blocking or timed read that returned an item:
     /// `self._rlock.release()` (queues.py 120), a step of its own.
     fn release_if_read(&self, lane: LaneId, polled: Polled) -> Polled {
         if matches!(polled, Polled::Item { .. }) {
-            let _pipe = self.lock_pipe();
+            let _gate = B::lock(&self.gate);
             self.world(|w| {
                 w.reader = None;
                 w.record(lane, Op::ReleaseReaderLock);
             });
-            self.wake(Owner::Pipe);
         }
         polled
     }
@@ -507,7 +493,7 @@ impl<B: Backend> Queue<B> {
     }
 
     fn poll_pipe(&self, lane: LaneId, op: impl FnOnce(bool) -> Op) -> bool {
-        let _pipe = self.lock_pipe();
+        let _gate = B::lock(&self.gate);
         self.world(|w| {
             let empty = w.pipe.is_empty();
             w.record(lane, op(empty));
@@ -515,30 +501,39 @@ impl<B: Backend> Queue<B> {
         })
     }
 
-    /// `qsize()` (queues.py 124-126): items put and not yet read.
+    /// `qsize()` (queues.py 124-126): items put and not yet read. Not a step of any protocol
+    /// here (none calls it); it reads the world under the gate.
     pub fn qsize(&self) -> usize {
-        let _buffers: Vec<Guard<'_, B>> = self.buffers.iter().map(B::lock).collect();
-        let _pipe = self.lock_pipe();
+        let _gate = B::lock(&self.gate);
         self.world(|w| w.qsize())
     }
 
-    /// `JoinableQueue.task_done()` (queues.py 321-326).
+    /// `JoinableQueue.task_done()` (queues.py 321-326): the last one wakes `join()`.
     pub fn task_done(&self, lane: LaneId) {
         let _cond = B::lock(&self.tasks);
-        self.world(|w| {
+        let done = self.world(|w| {
             w.unfinished_tasks = w
                 .unfinished_tasks
                 .checked_sub(1)
                 .expect("task_done() called too many times");
             w.record(lane, Op::TaskDone);
+            w.unfinished_tasks == 0
         });
-        self.wake(Owner::Tasks);
+        if done {
+            self.release(Wait::TasksDone, |_| ());
+        }
     }
 
-    /// `JoinableQueue.join()` (queues.py 328-331).
+    /// `JoinableQueue.join()` (queues.py 328-331): waits, under `_cond`, until every task is
+    /// done. The last `task_done()` leaves one permit for it.
     pub fn join_tasks(&self, lane: LaneId) -> Step<()> {
-        let relock = || B::lock(&self.tasks);
-        let _cond = self.block_until(lane, Wait::TasksDone, relock(), relock)?;
+        let done = {
+            let _cond = B::lock(&self.tasks);
+            self.world(|w| w.unfinished_tasks == 0)
+        };
+        if !done {
+            self.acquire(lane, Wait::TasksDone, |_| ())?;
+        }
         self.world(|w| w.record(lane, Op::JoinQueue));
         Ok(())
     }

@@ -76,6 +76,7 @@ pub enum Op {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
     pub buffers: Vec<Vec<Item>>,
+
     pub pipe: Vec<Item>,
     pub reader: Option<LaneId>,
     pub blocked: Vec<(LaneId, Wait)>,
@@ -110,6 +111,14 @@ impl Trace {
     }
     pub fn push(&mut self, event: Event) {
         self.events.push(event);
+    }
+    /// What `lane` did last, if anything.
+    pub fn last_op(&self, lane: LaneId) -> Option<Op> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.lane == lane)
+            .map(|e| e.op)
     }
     pub fn events(&self) -> &[Event] {
         &self.events

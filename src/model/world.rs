@@ -8,9 +8,11 @@
 //! mirrored copy. Instead the data lives here, behind a `std::sync::Mutex` that loom and shuttle
 //! never see, and the backend's mutexes are tokens that say which component a step touches
 //! (`crate::model::queue`). Under loom and shuttle every model thread runs on one OS thread, so
-//! this lock is never contended; under real threads it linearises the steps. The rule that makes
-//! this sound: the world is only touched while holding the token of the component being read or
-//! written, and never across a backend call (a backend call may switch threads).
+//! this lock is never contended; under real threads it linearises the steps. The rules that make
+//! this sound: the world is never held across a backend call (a backend call may switch
+//! threads); a semaphore's permit is taken before the world changes and returned after, so the
+//! world never shows less than the permits promise; and every change whose order other threads
+//! can observe is made under the token (or semaphore) that orders it for the checker.
 
 use super::trace::{Event, Op, Snapshot, Trace};
 use serde::Serialize;
@@ -49,36 +51,6 @@ pub enum Wait {
     Exit(LaneId),
     /// `JoinableQueue.join()` waits for every task to be done (queues.py 328-331).
     TasksDone,
-}
-
-/// The token of `crate::model::Queue` that owns a piece of the world. A thread registers a wait,
-/// and a step wakes it, only while holding the wait's owner, so every read and write of shared
-/// data is visible to the checker as an access to that token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Owner {
-    /// Producer `p`'s buffer and whether its feeder has started.
-    Buffer(usize),
-    /// The pipe's contents and the reader lock's holder: only readers take the reader lock,
-    /// and every reader also touches the pipe, so a token of its own would only add scheduling
-    /// points that always conflict anyway.
-    Pipe,
-    /// `JoinableQueue._unfinished_tasks`.
-    Tasks,
-    /// Thread states; joins carry the backend's own happens-before edge (see `Queue::join`).
-    Lanes,
-}
-
-impl Wait {
-    /// The token under which this wait is registered and woken.
-    pub fn owner(self) -> Owner {
-        match self {
-            Wait::BufferItem(producer) => Owner::Buffer(producer),
-            Wait::PipeRoom | Wait::PipeData => Owner::Pipe,
-            Wait::ReaderLock => Owner::Pipe,
-            Wait::Exit(_) => Owner::Lanes,
-            Wait::TasksDone => Owner::Tasks,
-        }
-    }
 }
 
 /// Where a thread of the model is.

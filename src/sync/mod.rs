@@ -6,35 +6,47 @@
 //! `cfg(loom)` switch (tokio's approach) would make impossible.
 //!
 //! # What the backend provides, and what it deliberately does not
-//! - **Mutex** ([`Backend::Mutex`]): every scheduling point of the model is one lock of a
-//!   mutex. The mutexes guard no data; they are *tokens* that mark which part of the queue a
-//!   step touches (the queue, or a `JoinableQueue`'s task count), so that loom's DPOR sees
-//!   steps on different parts as independent. The data itself lives in one plain
-//!   `std::sync::Mutex<World>` that the checkers never see (see `crate::model::world`).
-//! - **park / unpark** instead of condition variables. A loom condvar wait costs two branch
-//!   points and each notify one more; `park` and `unpark` cost none (the wake-up's cause is
-//!   already a scheduling point). The world knows who waits for what, so a step unparks
-//!   exactly the threads whose condition it made true: no notify-all storms, and none of
-//!   loom's `notify_one` bias (it always wakes the first waiter, hiding other hand-off
-//!   orders). `unpark` before `park` is remembered, so no wake-up is lost, even on real
-//!   threads, where `park` may also return spuriously (every wait re-checks its condition).
-//! - **Threads** ([`Backend::spawn`], [`Backend::join`]).
+//! - **Semaphore** ([`Backend::Semaphore`]): every *wait* of the model is the acquisition of a
+//!   counting semaphore whose permits count what the waiter needs (items in a buffer, items in
+//!   the pipe, room in the pipe, the reader lock). Under loom it is a `loom::sync::mpsc`
+//!   channel of `()` (see `loom_semaphore`), and that choice is what makes the model cheap:
+//!   loom's DPOR treats a channel's sends as independent of its receives (only sends conflict
+//!   with sends, receives with receives), so the feeder filling the pipe commutes with the
+//!   workers emptying it, and a worker blocked on an empty pipe is simply disabled until the
+//!   feeder's send, with none of the backtracking a mutex-and-condvar wait costs. (A model built
+//!   on one mutex and park/unpark was measured first: loom could not finish W=2 workers, J=1 job
+//!   without a preemption bound in minutes.) On std and shuttle the semaphore is a counter under
+//!   the backend's own mutex and condvar.
+//! - **Mutex** ([`Backend::Mutex`]): a *token* that guards no data. It marks the steps that
+//!   must be atomic and visible to the checker together: the feeder's writes and `empty()`
+//!   polls (the pipe *gate*), every pipe step of the protocols that poll, a `JoinableQueue`'s
+//!   task count. The data itself lives in one plain `std::sync::Mutex<World>` that the checkers
+//!   never see (see `crate::model::world`).
+//! - **Threads** ([`Backend::spawn`], [`Backend::join`]). Joins use the backend's own join, so
+//!   loom knows the joiner's later steps happen after everything the joined thread did.
 //! - **Shared ownership is `std::sync::Arc` on every backend.** loom's `Arc` makes every clone and
 //!   drop a scheduling point and tracks leaks; the model shares a handful of immutable handles,
 //!   and paying a branch per clone would multiply the state space for nothing.
-//! - **No atomics.** The model has no lock-free code to check; an atomic would only add
-//!   branch points and memory-model bookkeeping.
+//! - **No condition variables, atomics or park/unpark in the model.** A loom condvar wait costs
+//!   two branch points and each notify one more, and loom's `notify_one` always wakes the
+//!   *first* waiter, hiding other hand-off orders; a parked thread is invisible to loom's DPOR,
+//!   which then explores *every* thread at each point where it must reorder the wake-up
+//!   (loom 0.7.3, `rt/path.rs`, `Schedule::backtrack`).
 //!
 //! # Known gaps of the checkers, where they bite
 //! - loom's `Condvar::notify_one` always wakes the *first* waiter and never wakes spuriously;
-//!   shuttle's chooses. The model uses no condvar, so neither bias reaches it: every thread
-//!   whose condition holds is unparked and the checker's scheduler picks who runs first.
+//!   shuttle's chooses. Only the std/shuttle semaphore uses a condvar, and there every waiter
+//!   re-checks the count, so the choice of waiter is the scheduler's.
 //! - Neither loom nor shuttle has timed waits that actually time out, so the model has no
 //!   `wait_timeout`: `get(timeout=t)` is modelled as a get that gives up when it would block
 //!   (see `crate::model::queue`).
+//! - loom's `mpsc::Receiver::try_recv` checks for a message *outside* any scheduling point, so a
+//!   failed `try_recv` is invisible to its DPOR. The model never uses it: every non-blocking
+//!   observation is made under a mutex token.
 //! - loom allows at most [`LOOM_MAX_THREADS`] threads including the model's main thread, and a
 //!   loom deadlock aborts the process. The model therefore never deadlocks a checker: it detects
-//!   "every live thread is blocked" itself and unwinds (see `crate::model::world`).
+//!   "every live thread is blocked" itself and releases every waiter so each unwinds (see
+//!   `crate::model::world`).
 
 #[macro_use]
 mod implement;
@@ -48,8 +60,14 @@ implement_backend! {
     /// loom's model-checked primitives: exhaustive exploration with DPOR and an optional
     /// preemption bound. Usable only inside `loom::model`; behind the `loom` feature.
     #[cfg(feature = "loom")]
-    Loom: loom::sync, loom::thread
+    Loom: loom::sync, loom::thread,
+    semaphore = {
+        use crate::sync::loom_semaphore::Semaphore;
+    }
 }
+
+#[cfg(feature = "loom")]
+mod loom_semaphore;
 
 implement_backend! {
     /// shuttle's controlled primitives: random, PCT and DFS schedules. Usable only inside a
@@ -66,19 +84,18 @@ pub trait Backend: Sized + Send + Sync + 'static {
     type Mutex: Send + Sync;
     /// Proof that the token is held.
     type Guard<'a>;
-    /// A handle to unpark a thread.
-    type Thread: Clone + Send + Sync;
+    /// A counting semaphore: every wait of the model.
+    type Semaphore: Send + Sync;
     /// A handle to join a spawned thread.
     type JoinHandle: Send;
 
     fn new_mutex() -> Self::Mutex;
     fn lock(mutex: &Self::Mutex) -> Self::Guard<'_>;
-    /// The calling thread's handle.
-    fn current() -> Self::Thread;
-    /// Sleeps until unparked (or, on real threads, spuriously). An `unpark` that came first
-    /// makes it return at once.
-    fn park();
-    fn unpark(thread: &Self::Thread);
+    fn new_semaphore(permits: usize) -> Self::Semaphore;
+    /// Takes a permit, blocking until one is available.
+    fn acquire(semaphore: &Self::Semaphore);
+    /// Returns a permit, waking one waiter if any.
+    fn release(semaphore: &Self::Semaphore);
     fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> Self::JoinHandle;
     /// Waits for the thread to finish; a panic in it is re-raised here.
     fn join(handle: Self::JoinHandle);
