@@ -102,7 +102,6 @@ pub fn step(event: &Event, lanes: &[String]) -> String {
         Op::Flush { item: it } => format!("flush {} -> pipe{}", item(it), pipe()),
         Op::FeederExit => "take close marker; exit".into(),
         Op::Get { item: it } => format!("get -> {}", item(it)),
-        Op::HoldReaderLock => "get: takes reader lock, pipe empty".into(),
         Op::GetNowait { polled: p } => polled("get_nowait", p, state, lanes),
         Op::GetTimeout { polled: p } => polled("get(timeout)", p, state, lanes),
         Op::AwaitTimeout { wait: w } => format!("get(timeout) waits: {}", self::wait(w, lanes)),

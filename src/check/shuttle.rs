@@ -6,7 +6,7 @@
 //! decision, so the schedule of any execution can be kept and replayed, and nothing panics.
 //!
 //! Two more wrappers keep shuttle quiet and honest. [`Dfs`] makes the depth-first search end
-//! (it never picks a spurious wake-up from `park`) and tells whether it stopped at its limit or
+//! (it never picks a spurious wake-up) and tells whether it stopped at its limit or
 //! ran out of schedules. [`Replaying`] replays a handle and stops at the first decision that
 //! does not fit, where shuttle's `ReplayScheduler` would panic (and shuttle would print the
 //! panic and a schedule string of its own on stderr).
@@ -72,10 +72,10 @@ impl<S: Scheduler> Scheduler for Recording<S> {
 
 /// shuttle's depth-first search, made to end and to say how it ended.
 ///
-/// DFS always picks the first task it is offered, and shuttle offers threads parked in `park`
-/// as candidates for a spurious wake-up. A parked model thread that wakes spuriously re-checks
-/// its condition and parks again (see `crate::sync`), so it adds no behaviour, but DFS would
-/// pick it forever (until shuttle's step bound). This wrapper offers only the threads that can
+/// DFS always picks the first task it is offered, and shuttle may offer blocked threads as
+/// candidates for a spurious wake-up. A model thread that wakes spuriously re-checks its
+/// condition and waits again (see the semaphore in `crate::sync`), so it adds no behaviour,
+/// but DFS would pick it forever (until shuttle's step bound). This wrapper offers only the threads that can
 /// really run, whenever one can.
 struct Dfs {
     inner: DfsScheduler,

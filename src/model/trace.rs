@@ -42,8 +42,6 @@ pub enum Op {
     FeederExit,
     /// A blocking `get()` read an item (queues.py 102-104).
     Get { item: Item },
-    /// A blocking `get()` took the reader lock and now waits in `recv_bytes`.
-    HoldReaderLock,
     /// `get_nowait()` (queues.py 106-122).
     GetNowait { polled: Polled },
     /// `get(timeout=t)` (queues.py 106-122 with `block=True`).
