@@ -1,6 +1,6 @@
 //! The seed's `main()` and its workers, run once on any backend.
 
-use crate::model::{Item, LaneId, Observed, Op, Polled, Queue, Role, Step};
+use crate::model::{Host, Item, LaneId, Observed, Op, Polled, Queue, Role, Step};
 use crate::outcome::Outcome;
 use crate::scenario::{Protocol, Scenario};
 use crate::sync::Backend;

@@ -166,6 +166,19 @@ impl Scenario {
         if self.sentinels.is_some_and(|k| k > MAX_JOBS) {
             return bad(format!("--sentinels is over the limit of {MAX_JOBS}"));
         }
+        if self.sentinels.is_some() && !self.protocol.uses_sentinels() {
+            return bad(format!(
+                "--sentinels applies to the sentinel protocols only, not {}",
+                self.protocol
+            ));
+        }
+        if self.prefilled && self.protocol == Protocol::Joinable {
+            return bad(
+                "--prefilled does not apply to joinable: a JoinableQueue counts every job as \
+                 a task when it is put"
+                    .into(),
+            );
+        }
         if self.prefilled && self.jobs > self.pipe_capacity {
             return bad(format!(
                 "a prefilled pipe must hold every job: --jobs {} > --pipe-capacity {}",

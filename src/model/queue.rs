@@ -38,10 +38,11 @@
 //!   threads' steps, chosen by the checker: the timeout expires at whatever point a schedule
 //!   makes it. Each of its two waits (the lock, then the data) gets its own gap.
 
+use super::runtime::{Host, Runtime, Step};
 use super::trace::{EmptyCause, Op, Polled};
-use super::world::{Interrupted, Item, LaneId, LaneState, Role, Wait, World};
+use super::world::{Item, LaneId, Role, Wait, World};
 use crate::sync::Backend;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// What the protocol observes without taking, which decides how much of the pipe's traffic
 /// must be visible to the checker as conflicting (see the module doc).
@@ -56,14 +57,11 @@ pub enum Observed {
     PipeAndReaderLock,
 }
 
-/// The result of a step that may be cut short by a hang or a shutdown.
-pub type Step<T> = Result<T, Interrupted>;
-
 /// The queue, its producers' feeder threads and the world they share.
 pub struct Queue<B: Backend> {
-    world: Mutex<World>,
+    runtime: Runtime<B>,
     observed: Observed,
-    /// Per producer: permits = items in its buffer (`_notempty`, queues.py 73, 228-231).
+    /// Per producer: permits = items in its buffer (`_notempty`, queues.py 75-76, 228-231).
     buffers: Vec<B::Semaphore>,
     /// Permits = items in the pipe: what `recv_bytes` waits for.
     items: B::Semaphore,
@@ -74,8 +72,28 @@ pub struct Queue<B: Backend> {
     /// `JoinableQueue._cond` (queues.py 299), with `join()`'s wait for the count to reach 0.
     tasks: B::Mutex,
     tasks_done: B::Semaphore,
-    /// Threads started on this queue's behalf and not joined yet.
-    handles: Mutex<Vec<(LaneId, B::JoinHandle)>>,
+}
+
+impl<B: Backend> Host<B> for Queue<B> {
+    fn runtime(&self) -> &Runtime<B> {
+        &self.runtime
+    }
+
+    fn into_runtime(self) -> Runtime<B> {
+        self.runtime
+    }
+
+    /// `None` for the reader lock, which no thread blocks on (see
+    /// [`Observed::PipeAndReaderLock`]), and for joins.
+    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore> {
+        match wait {
+            Wait::BufferItem(producer) => Some(&self.buffers[producer]),
+            Wait::PipeRoom => Some(&self.room),
+            Wait::PipeData => Some(&self.items),
+            Wait::TasksDone => Some(&self.tasks_done),
+            Wait::ReaderLock | Wait::Exit(_) => None,
+        }
+    }
 }
 
 impl<B: Backend> Queue<B> {
@@ -88,7 +106,7 @@ impl<B: Backend> Queue<B> {
         record_states: bool,
     ) -> Arc<Self> {
         Arc::new(Queue {
-            world: Mutex::new(World::new(producers, pipe_capacity, record_states)),
+            runtime: Runtime::new(World::new(producers, pipe_capacity, record_states)),
             observed,
             buffers: (0..producers).map(|_| B::new_semaphore(0)).collect(),
             items: B::new_semaphore(0),
@@ -96,191 +114,7 @@ impl<B: Backend> Queue<B> {
             gate: B::new_mutex(),
             tasks: B::new_mutex(),
             tasks_done: B::new_semaphore(0),
-            handles: Mutex::new(Vec::new()),
         })
-    }
-
-    /// Runs `f` on the world. Never call a backend primitive inside `f`: it may switch threads
-    /// while this (non-reentrant) lock is held.
-    pub fn world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut self.world.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
-    /// Registers and starts a thread of the model. `body`'s result decides whether the lane
-    /// exited or was stopped.
-    pub fn spawn(
-        self: &Arc<Self>,
-        parent: Option<LaneId>,
-        role: Role,
-        name: String,
-        daemon: bool,
-        body: impl FnOnce(&Arc<Self>, LaneId) -> Step<()> + Send + 'static,
-    ) -> LaneId {
-        let lane = self.world(|w| {
-            let lane = w.add_lane(role, name.clone(), daemon);
-            if let Some(parent) = parent {
-                w.record(parent, Op::Spawn { lane });
-            }
-            lane
-        });
-        let queue = Arc::clone(self);
-        let handle = B::spawn(name, move || {
-            let result = body(&queue, lane);
-            queue.finish(lane, result);
-        });
-        self.handles.lock().unwrap().push((lane, handle));
-        lane
-    }
-
-    /// Marks `lane` as exited (or stopped) and runs the hang detector: the exit of the last
-    /// running thread can leave every other one blocked.
-    pub fn finish(&self, lane: LaneId, result: Step<()>) {
-        let hung = self.world(|w| {
-            let (state, op) = match result {
-                Ok(()) => (LaneState::Exited, Op::Exit),
-                Err(why) => (
-                    LaneState::Stopped,
-                    Op::Stopped {
-                        hang: why == Interrupted::Hang,
-                    },
-                ),
-            };
-            w.lanes[lane].state = state;
-            // A feeder's exit is already its last step ("take close marker; exit").
-            let said = w.trace.last_op(lane) == Some(Op::FeederExit) && op == Op::Exit;
-            if !said {
-                w.record(lane, op);
-            }
-            w.detect_hang()
-        });
-        if hung {
-            self.interrupt_all();
-        }
-    }
-
-    fn interrupt_all(&self) {
-        self.interrupt(|w| (0..w.lanes.len()).collect());
-    }
-
-    /// Releases every blocked lane that `which` selects, so that it notices the hang or the
-    /// shutdown and unwinds: one permit of the semaphore it waits on. (A lane blocked joining
-    /// another is released by that one's exit: every blocked lane is released.)
-    fn interrupt(&self, which: impl Fn(&World) -> Vec<LaneId>) {
-        let waits: Vec<Wait> = self.world(|w| {
-            let chosen = which(w);
-            w.lanes
-                .iter()
-                .enumerate()
-                .filter(|(id, _)| chosen.contains(id))
-                .filter_map(|(_, lane)| match lane.state {
-                    LaneState::Blocked(wait) => Some(wait),
-                    _ => None,
-                })
-                .collect()
-        });
-        for wait in waits {
-            if let Some(semaphore) = self.semaphore(wait) {
-                B::release(semaphore);
-            }
-        }
-    }
-
-    /// The semaphore a wait blocks on (`None`: a join, released by the joined thread's exit,
-    /// and the reader lock, which no thread blocks on: see [`Observed::PipeAndReaderLock`]).
-    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore> {
-        match wait {
-            Wait::BufferItem(producer) => Some(&self.buffers[producer]),
-            Wait::PipeRoom => Some(&self.room),
-            Wait::PipeData => Some(&self.items),
-            Wait::TasksDone => Some(&self.tasks_done),
-            Wait::ReaderLock | Wait::Exit(_) => None,
-        }
-    }
-
-    /// The main thread's exit, which ends the execution: daemon threads die with it (they
-    /// unwind), then every thread is joined so the world is final. Returns the final world.
-    pub fn exit_main(self: Arc<Self>, main: LaneId, result: Step<()>) -> World {
-        self.world(|w| w.shutdown = true);
-        self.finish(main, result);
-        self.interrupt(|w| {
-            (0..w.lanes.len())
-                .filter(|&lane| w.lanes[lane].daemon)
-                .collect()
-        });
-        let handles = std::mem::take(&mut *self.handles.lock().unwrap());
-        handles.into_iter().for_each(|(_, handle)| B::join(handle));
-        let queue = Arc::into_inner(self).expect("a model thread still holds the queue");
-        queue.world.into_inner().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Registers, under the world lock, that `lane` is about to wait for `wait`, and runs the
-    /// hang detector. The lane is marked blocked even if `wait` holds now (the trace only says
-    /// so if it does not): the permit the world promises may already be taken by a thread that
-    /// has not yet changed the world, and a thread that may block in the backend must never
-    /// look running to the detector. The last thread to block declares the hang instead of
-    /// blocking; no checker ever sees a real deadlock.
-    fn register(&self, lane: LaneId, wait: Wait) -> Step<()> {
-        let declared = self.world(|w| {
-            if let Some(why) = w.interruption(lane) {
-                return Err(why);
-            }
-            w.lanes[lane].state = LaneState::Blocked(wait);
-            if w.holds(wait) {
-                return Ok(false);
-            }
-            w.record(lane, Op::Block { wait });
-            Ok(w.detect_hang())
-        })?;
-        if declared {
-            self.interrupt_all();
-            return Err(Interrupted::Hang);
-        }
-        Ok(())
-    }
-
-    /// Marks `lane` running again after a wait, unless the wait ended because the execution
-    /// hung or shut down.
-    fn resume(&self, lane: LaneId) -> Step<()> {
-        self.world(|w| {
-            if let Some(why) = w.interruption(lane) {
-                return Err(why);
-            }
-            w.lanes[lane].state = LaneState::Running;
-            Ok(())
-        })
-    }
-
-    /// Takes a permit of `wait`'s semaphore, blocking (visibly to the hang detector) while
-    /// there is none; then `then` changes the world, with no scheduling point in between.
-    fn acquire<R>(&self, lane: LaneId, wait: Wait, then: impl FnOnce(&mut World) -> R) -> Step<R> {
-        self.register(lane, wait)?;
-        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
-        self.resume(lane)?;
-        Ok(self.world(then))
-    }
-
-    /// `then` changes the world; then a permit of `wait`'s semaphore is returned.
-    fn release<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
-        let result = self.world(then);
-        B::release(self.semaphore(wait).expect("a semaphore wait"));
-        result
-    }
-
-    /// `join()` by `lane` on another thread of the model, `target`, with the backend's own
-    /// join: loom then knows the joiner's later steps come after everything the target did.
-    pub fn join(&self, lane: LaneId, target: LaneId) -> Step<()> {
-        self.register(lane, Wait::Exit(target))?;
-        let handle = {
-            let mut handles = self.handles.lock().unwrap();
-            let index = handles.iter().position(|(l, _)| *l == target);
-            index.map(|index| handles.swap_remove(index).1)
-        };
-        if let Some(handle) = handle {
-            B::join(handle);
-        }
-        self.resume(lane)?;
-        self.world(|w| w.record(lane, Op::Joined { lane: target }));
-        Ok(())
     }
 
     /// Writes `items` into the pipe before any thread runs, as if a feeder had flushed them.
@@ -462,13 +296,6 @@ impl<B: Backend> Queue<B> {
         outcome
     }
 
-    /// Takes a permit that the world says is there (under the gate, which keeps it there), so
-    /// this never blocks; then `then`.
-    fn take_now<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
-        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
-        self.world(then)
-    }
-
     /// Second half of a non-blocking or timed read that returned an item:
     /// `self._rlock.release()` (queues.py 120), a step of its own.
     fn release_if_read(&self, lane: LaneId, polled: Polled) -> Polled {
@@ -501,13 +328,6 @@ impl<B: Backend> Queue<B> {
         })
     }
 
-    /// `qsize()` (queues.py 124-126): items put and not yet read. Not a step of any protocol
-    /// here (none calls it); it reads the world under the gate.
-    pub fn qsize(&self) -> usize {
-        let _gate = B::lock(&self.gate);
-        self.world(|w| w.qsize())
-    }
-
     /// `JoinableQueue.task_done()` (queues.py 321-326): the last one wakes `join()`.
     pub fn task_done(&self, lane: LaneId) {
         let _cond = B::lock(&self.tasks);
@@ -525,7 +345,8 @@ impl<B: Backend> Queue<B> {
     }
 
     /// `JoinableQueue.join()` (queues.py 328-331): waits, under `_cond`, until every task is
-    /// done. The last `task_done()` leaves one permit for it.
+    /// done. The last `task_done()` leaves one permit for it: this assumes the count reaches
+    /// zero once, which holds because the harness puts every task before any worker starts.
     pub fn join_tasks(&self, lane: LaneId) -> Step<()> {
         let done = {
             let _cond = B::lock(&self.tasks);

@@ -43,9 +43,10 @@ pub enum Wait {
     BufferItem(usize),
     /// A feeder waits in `send_bytes` for room in the pipe.
     PipeRoom,
-    /// The reader-lock holder waits in `recv_bytes` for data (queues.py 102-103).
+    /// A reader waits in `recv_bytes` for data (queues.py 102-103).
     PipeData,
-    /// A reader waits for the reader lock (queues.py 102, 108).
+    /// A timed reader waits for the reader lock (queues.py 108); only `get(timeout=t)`'s gap
+    /// waits for it (see `crate::model::queue`).
     ReaderLock,
     /// A thread waits in `join()` for another to exit.
     Exit(LaneId),

@@ -8,7 +8,7 @@
 //! # What the backend provides, and what it deliberately does not
 //! - **Semaphore** ([`Backend::Semaphore`]): every *wait* of the model is the acquisition of a
 //!   counting semaphore whose permits count what the waiter needs (items in a buffer, items in
-//!   the pipe, room in the pipe, the reader lock). Under loom it is a `loom::sync::mpsc`
+//!   the pipe, room in the pipe, a `JoinableQueue`'s finished tasks). Under loom it is a `loom::sync::mpsc`
 //!   channel of `()` (see `loom_semaphore`), and that choice is what makes the model cheap:
 //!   loom's DPOR treats a channel's sends as independent of its receives (only sends conflict
 //!   with sends, receives with receives), so the feeder filling the pipe commutes with the
