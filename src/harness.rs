@@ -1,6 +1,9 @@
-//! The seed's `main()` and its workers, run once on any backend.
+//! The seed's `main()` and its workers, run once on any backend; and the same experiment in
+//! its Rust form, over a crossbeam-style channel.
 
-use crate::model::{Host, Item, LaneId, Observed, Op, Polled, Queue, Role, Step};
+use crate::model::{
+    Channel, Host, Item, LaneId, Observed, Op, Polled, Queue, RecvError, Role, Step,
+};
 use crate::outcome::Outcome;
 use crate::scenario::{Protocol, Scenario};
 use crate::sync::Backend;
@@ -9,6 +12,9 @@ use std::sync::Arc;
 /// Runs one execution of `scenario` and returns what happened. Call it inside the checker's
 /// model closure (loom, shuttle) or directly (real threads).
 pub fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
+    if scenario.protocol.uses_channel() {
+        return run_channel::<B>(scenario, record_states);
+    }
     let producers = if scenario.protocol == Protocol::ForeignSentinel {
         2
     } else {
@@ -40,6 +46,8 @@ fn observed(protocol: Protocol) -> Observed {
         Protocol::Sentinel | Protocol::ForeignSentinel | Protocol::Joinable => Observed::Nothing,
         Protocol::EmptyCheck => Observed::Pipe,
         Protocol::EmptyPoll | Protocol::TimeoutPoll => Observed::PipeAndReaderLock,
+        Protocol::ChannelDisconnect => Observed::Nothing,
+        Protocol::ChannelTryRecv => Observed::Pipe,
     }
 }
 
@@ -146,5 +154,87 @@ fn work<B: Backend>(queue: &Queue<B>, lane: LaneId, protocol: Protocol) -> Step<
             }
             queue.task_done(lane);
         },
+        Protocol::ChannelDisconnect | Protocol::ChannelTryRecv => {
+            unreachable!("{protocol} runs over a channel: see `run_channel`")
+        }
+    }
+}
+
+/// The channel protocols' execution: [`channel_main`] on a `bounded(C)` channel.
+fn run_channel<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
+    let observed = observed(scenario.protocol);
+    let channel = Channel::<B>::new(scenario.pipe_capacity, observed, record_states);
+    let main = channel.world(|w| w.add_lane(Role::Producer(0), "producer".into(), false));
+    let result = channel_main(&channel, main, scenario);
+    Outcome::new(channel.exit_main(main, result), *scenario)
+}
+
+/// The Rust idiom's `main()`, the seed's experiment with a channel:
+///
+/// ```text
+/// let (tx, rx) = crossbeam_channel::bounded(C);
+/// let workers: Vec<_> = (0..W).map(|_| { let rx = rx.clone(); spawn(move || work(rx)) }).collect();
+/// for job in 0..J { tx.send(job).unwrap(); }
+/// drop(tx);
+/// for w in workers { w.join().unwrap(); }
+/// ```
+///
+/// The workers start *before* the first send, so they run while the producer is still
+/// sending: that is how the idiom is written (workers must be running for a bounded channel
+/// to drain), and it is the order in which `try_recv`'s `Empty` can race the sends. `main`
+/// keeps its own `rx` to the end, so no send meets a channel without receivers.
+fn channel_main<B: Backend>(
+    channel: &Arc<Channel<B>>,
+    main: LaneId,
+    scenario: &Scenario,
+) -> Step<()> {
+    let protocol = scenario.protocol;
+    let workers: Vec<LaneId> = (0..scenario.workers)
+        .map(|index| {
+            channel.spawn(
+                Some(main),
+                Role::Worker(index),
+                format!("worker-{index}"),
+                false,
+                move |c, me| drain(c, me, protocol),
+            )
+        })
+        .collect();
+    for job in 0..scenario.jobs as u32 {
+        channel.send(main, Item::Job(job))?;
+    }
+    channel.drop_sender(main);
+    for lane in workers {
+        channel.join(main, lane)?;
+    }
+    Ok(())
+}
+
+/// One channel worker's loop, per protocol.
+fn drain<B: Backend>(channel: &Channel<B>, lane: LaneId, protocol: Protocol) -> Step<()> {
+    let process = |item| {
+        if let Item::Job(job) = item {
+            channel.world(|w| {
+                w.processed.push((job, lane));
+                w.record(lane, Op::Process { job });
+            })
+        }
+    };
+    match protocol {
+        // `for job in rx.iter() { process(job) }`
+        Protocol::ChannelDisconnect => loop {
+            match channel.recv(lane)? {
+                Ok(item) => process(item),
+                Err(RecvError) => return Ok(()),
+            }
+        },
+        // `while let Ok(job) = rx.try_recv() { process(job) }`
+        Protocol::ChannelTryRecv => {
+            while let Ok(item) = channel.try_recv(lane) {
+                process(item);
+            }
+            Ok(())
+        }
+        _ => unreachable!("{protocol} runs over multiprocessing.Queue"),
     }
 }

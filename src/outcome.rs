@@ -28,6 +28,7 @@ impl Outcome {
             .iter()
             .flatten()
             .chain(&world.pipe)
+            .chain(world.channel.iter().flat_map(|c| &c.items))
             .copied()
             .filter(|item| *item != Item::Close)
             .collect();

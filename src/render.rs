@@ -2,7 +2,7 @@
 //! column per thread), a mermaid `sequenceDiagram`, and the wording of every step.
 
 use crate::check::Counterexample;
-use crate::model::{EmptyCause, Event, Item, LaneId, Op, Polled, Snapshot, Wait};
+use crate::model::{EmptyCause, Event, Item, LaneId, Op, Polled, Received, Snapshot, Wait};
 use crate::outcome::{Kind, Outcome, Violation};
 use std::fmt::Write;
 
@@ -53,6 +53,8 @@ pub fn wait(wait: &Wait, lanes: &[String]) -> String {
         Wait::ReaderLock => "blocked in get(): reader lock held".into(),
         Wait::Exit(lane) => format!("blocked joining {}", lanes[*lane]),
         Wait::TasksDone => "blocked in join(): tasks unfinished".into(),
+        Wait::ChannelReady => "blocked in recv(): channel empty".into(),
+        Wait::ChannelRoom => "blocked in send(): channel full".into(),
     }
 }
 
@@ -81,12 +83,36 @@ fn polled(call: &str, polled: &Polled, state: Option<&Snapshot>, lanes: &[String
     }
 }
 
-/// One step in queue terms.
+fn received(call: &str, received: &Received) -> String {
+    match received {
+        Received::Item { item: it } => format!("{call} -> {}", item(it)),
+        Received::Empty => format!("{call} -> Empty (channel empty; sender not dropped yet)"),
+        Received::Disconnected => {
+            format!("{call} -> Disconnected (channel empty, no sender left)")
+        }
+    }
+}
+
+/// `job 0`, `S`: an item as a send names it.
+fn message(it: &Item) -> String {
+    match it {
+        Item::Job(job) => format!("job {job}"),
+        other => item(other),
+    }
+}
+
+/// One step in queue (or channel) terms.
 pub fn step(event: &Event, lanes: &[String]) -> String {
     let state = event.state.as_ref();
     let pipe = || {
         state
             .map(|s| format!(" {}", items(&s.pipe)))
+            .unwrap_or_default()
+    };
+    let channel = || {
+        state
+            .and_then(|s| s.channel.as_ref())
+            .map(|c| format!(" {}", items(&c.items)))
             .unwrap_or_default()
     };
     match &event.op {
@@ -110,6 +136,22 @@ pub fn step(event: &Event, lanes: &[String]) -> String {
         Op::Process { job } => format!("process job {job}"),
         Op::TaskDone => "task_done()".into(),
         Op::JoinQueue => "join() returns: all tasks done".into(),
+        Op::Send { item: it } => format!("send {} -> channel{}", message(it), channel()),
+        Op::TrySend {
+            item: it,
+            sent: true,
+        } => format!("try_send {} -> channel{}", message(it), channel()),
+        Op::TrySend {
+            item: it,
+            sent: false,
+        } => format!("try_send {} -> Full", message(it)),
+        Op::Recv { received: r } => received("recv", r),
+        Op::TryRecv { received: r } => received("try_recv", r),
+        Op::CloneSender => "clone sender".into(),
+        Op::DropSender { disconnected: true } => "drop sender: disconnected".into(),
+        Op::DropSender {
+            disconnected: false,
+        } => "drop sender".into(),
         Op::Block { wait: w } => self::wait(w, lanes),
         Op::Joined { lane } => format!("joined {}", lanes[*lane]),
         Op::SeedCheck { empty } => format!("seed check: jobs.empty() -> {}", py_bool(*empty)),
@@ -123,9 +165,20 @@ fn py_bool(value: bool) -> &'static str {
     if value { "True" } else { "False" }
 }
 
-/// The state column: every buffer (with what its feeder holds), the pipe, the reader lock.
+/// The state column: every buffer (with what its feeder holds), the pipe, the reader lock;
+/// for a channel, its messages and live senders.
 pub fn state(state: &Snapshot, lanes: &[String]) -> String {
     let mut out = String::new();
+    if let Some(channel) = &state.channel {
+        let _ = write!(out, "channel {}", items(&channel.items));
+        match channel.senders {
+            0 => out.push_str(" disconnected"),
+            n => {
+                let _ = write!(out, " senders:{n}");
+            }
+        }
+        return out;
+    }
     let many = state.buffers.len() > 1;
     for (producer, buffer) in state.buffers.iter().enumerate() {
         let label = if many {
@@ -163,6 +216,24 @@ fn whereabouts(job: u32, state: &Snapshot) -> String {
     }
 }
 
+/// Where a lost job was when a channel worker gave up, from the steps `before` it (and the
+/// state after it, if recorded).
+fn channel_place(job: u32, before: &[Event], state: Option<&Snapshot>) -> String {
+    let sent = before.iter().any(|e| {
+        matches!(e.op, Op::Send { item } | Op::TrySend { item, sent: true } if item == Item::Job(job))
+    });
+    let in_channel = state
+        .and_then(|s| s.channel.as_ref())
+        .is_some_and(|c| c.items.contains(&Item::Job(job)));
+    if !sent {
+        format!(" before the producer had sent j{job} (it still held its sender)")
+    } else if in_channel {
+        format!(" while j{job} was still in the channel")
+    } else {
+        String::new()
+    }
+}
+
 /// The violation in plain words: the last line of every trace.
 pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
     let lanes: Vec<String> = outcome.lanes.iter().map(|l| l.name.clone()).collect();
@@ -170,7 +241,7 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
     let job = violation.jobs.first().copied();
     match (violation.kind, job) {
         (Kind::LostJob, Some(job)) => {
-            let gave_up = events.iter().rev().find(|e| {
+            let gave_up = events.iter().enumerate().rev().find(|(_, e)| {
                 matches!(
                     e.op,
                     Op::GetNowait {
@@ -181,6 +252,12 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
                         | Op::Get {
                             item: Item::Sentinel
                         }
+                        | Op::TryRecv {
+                            received: Received::Empty | Received::Disconnected
+                        }
+                        | Op::Recv {
+                            received: Received::Disconnected
+                        }
                 )
             });
             let lost = if violation.jobs.len() > 1 {
@@ -189,15 +266,22 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
                 format!("job {job} was never processed")
             };
             match gave_up {
-                Some(e) => {
-                    let place = e
-                        .state
-                        .as_ref()
-                        .map(|s| format!(" while j{job} was still in {}", whereabouts(job, s)))
-                        .unwrap_or_default();
+                Some((index, e)) => {
+                    let place = if matches!(e.op, Op::TryRecv { .. } | Op::Recv { .. }) {
+                        channel_place(job, &events[..index], e.state.as_ref())
+                    } else {
+                        e.state
+                            .as_ref()
+                            .map(|s| format!(" while j{job} was still in {}", whereabouts(job, s)))
+                            .unwrap_or_default()
+                    };
                     let why = match e.op {
                         Op::Get { .. } => "got a sentinel".to_string(),
                         Op::PollEmpty { .. } => "saw empty() -> True".to_string(),
+                        Op::TryRecv {
+                            received: Received::Empty,
+                        } => "got Empty from try_recv()".to_string(),
+                        Op::TryRecv { .. } | Op::Recv { .. } => "got Disconnected".to_string(),
                         _ => "got Empty".to_string(),
                     };
                     format!("{lost}: {} exited after it {why}{place}", lanes[e.lane])

@@ -20,16 +20,24 @@ pub enum Protocol {
     TimeoutPoll,
     /// `JoinableQueue`: daemon workers loop `get()` + `task_done()`; the producer `join()`s.
     Joinable,
+    /// The Rust idiom over a crossbeam-style channel: the producer sends the jobs, then drops
+    /// its `Sender`; workers loop `recv()` until it returns `Err` (empty and disconnected).
+    ChannelDisconnect,
+    /// Its buggy twin: workers loop `try_recv()` until `Err(Empty)` while the producer is
+    /// still sending.
+    ChannelTryRecv,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 6] = [
+    pub const ALL: [Protocol; 8] = [
         Protocol::EmptyPoll,
         Protocol::Sentinel,
         Protocol::EmptyCheck,
         Protocol::ForeignSentinel,
         Protocol::TimeoutPoll,
         Protocol::Joinable,
+        Protocol::ChannelDisconnect,
+        Protocol::ChannelTryRecv,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +48,8 @@ impl Protocol {
             Protocol::ForeignSentinel => "foreign-sentinel",
             Protocol::TimeoutPoll => "timeout-poll",
             Protocol::Joinable => "joinable",
+            Protocol::ChannelDisconnect => "channel-disconnect",
+            Protocol::ChannelTryRecv => "channel-try-recv",
         }
     }
 
@@ -52,10 +62,17 @@ impl Protocol {
         matches!(self, Protocol::Sentinel | Protocol::ForeignSentinel)
     }
 
-    /// Threads besides the workers: producers and their feeders.
+    /// Whether the protocol runs over a crossbeam-style channel (`crate::model::Channel`)
+    /// instead of `multiprocessing.Queue`. Its capacity is the scenario's `pipe_capacity`.
+    pub fn uses_channel(self) -> bool {
+        matches!(self, Protocol::ChannelDisconnect | Protocol::ChannelTryRecv)
+    }
+
+    /// Threads besides the workers: producers and their feeders (a channel has no feeder).
     pub fn support_threads(self) -> usize {
         match self {
             Protocol::ForeignSentinel => 4,
+            Protocol::ChannelDisconnect | Protocol::ChannelTryRecv => 1,
             _ => 2,
         }
     }
@@ -79,7 +96,9 @@ pub struct Scenario {
     pub protocol: Protocol,
     pub workers: usize,
     pub jobs: usize,
-    /// Items the OS pipe holds (its capacity divided by the item size).
+    /// Items the OS pipe holds (its capacity divided by the item size). For the channel
+    /// protocols: the channel's capacity, `bounded(C)` (any `C >= jobs` behaves as
+    /// `unbounded()`).
     pub pipe_capacity: usize,
     /// Sentinels the producer puts; `None` means one per worker.
     pub sentinels: Option<usize>,
@@ -178,6 +197,12 @@ impl Scenario {
                  a task when it is put"
                     .into(),
             );
+        }
+        if self.protocol.uses_channel() && self.prefilled {
+            return bad(format!(
+                "--prefilled applies to the multiprocessing.Queue protocols, not {}",
+                self.protocol
+            ));
         }
         if self.prefilled && self.jobs > self.pipe_capacity {
             return bad(format!(

@@ -63,6 +63,7 @@ theorems! {
     t9_seed_check_is_unsound => "T9",
     t10_reader_lock_contention_is_harmless => "T10",
     t11_producer_exit_hangs_with_leftovers => "T11",
+    t12_the_rust_idiom_drains_and_its_try_recv_twin_loses_jobs => "T12",
 }
 
 #[test]

@@ -429,6 +429,41 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
                 ),
             ],
         },
+        Theorem {
+            id: "T12",
+            title: "The Rust idiom: recv() until disconnected drains; try_recv() until Empty loses jobs",
+            statement: "Over a crossbeam-style channel (`bounded(C)`; `unbounded()` is any \
+                `C >= J`), with the workers started before the producer sends: \
+                `channel-disconnect` (the producer sends the jobs, then drops its `Sender`; \
+                workers loop `recv()` until it returns `Err`) processes every job exactly once \
+                and terminates. Its buggy twin `channel-try-recv` (workers loop `try_recv()` \
+                until `Err(Empty)`) loses jobs: `Empty` only means *no message yet*, exactly \
+                like the seed's `get_nowait()`. This is where the seed's bug lives in Rust.",
+            assumptions: "Each channel operation is one atomic step, as crossbeam linearises \
+                it; which blocked receiver a message wakes is left to the checker (a superset \
+                of crossbeam's oldest-first wake-up). The main thread keeps a receiver to the \
+                end.",
+            not_covered: "Only the sizes listed; rendezvous channels (`bounded(0)`) and \
+                `select!` are not modelled.",
+            checkers: "loom proves `channel-disconnect` up to three workers (`--extended`: \
+                W=3, J=3) and finds `channel-try-recv`'s minimal counterexample; shuttle \
+                samples larger sizes.",
+            checks: vec![
+                holds(scenario(ChannelDisconnect, 1, 2, 1), DRAIN, LOOM),
+                holds(scenario(ChannelDisconnect, 2, 2, 1), DRAIN, LOOM),
+                holds(scenario(ChannelDisconnect, 2, 3, 2), DRAIN, LOOM),
+                holds(scenario(ChannelDisconnect, 3, 2, 1), DRAIN, LOOM),
+                holds(scenario(ChannelDisconnect, 8, 16, 4), DRAIN, pct(1000, 1)),
+                violated(scenario(ChannelTryRecv, 1, 1, 1), NoLostJob, LostJob, LOOM),
+                violated(scenario(ChannelTryRecv, 2, 2, 1), NoLostJob, LostJob, LOOM),
+                violated(
+                    scenario(ChannelTryRecv, 8, 16, 4),
+                    NoLostJob,
+                    LostJob,
+                    pct(500, 1),
+                ),
+            ],
+        },
     ];
     if extended {
         let t2 = catalog.iter_mut().find(|t| t.id == "T2").expect("T2");
@@ -437,6 +472,9 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
             holds(scenario(Sentinel, 3, 3, 2), DRAIN, LOOM),
             holds(scenario(Sentinel, 16, 64, 4), DRAIN, pct(10_000, 2)),
         ]);
+        let t12 = catalog.iter_mut().find(|t| t.id == "T12").expect("T12");
+        t12.checks
+            .push(holds(scenario(ChannelDisconnect, 3, 3, 1), DRAIN, LOOM));
         let t8 = catalog.iter_mut().find(|t| t.id == "T8").expect("T8");
         t8.checks.push(holds(
             scenario(Joinable, 3, 1, 1),

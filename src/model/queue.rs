@@ -91,7 +91,7 @@ impl<B: Backend> Host<B> for Queue<B> {
             Wait::PipeRoom => Some(&self.room),
             Wait::PipeData => Some(&self.items),
             Wait::TasksDone => Some(&self.tasks_done),
-            Wait::ReaderLock | Wait::Exit(_) => None,
+            Wait::ReaderLock | Wait::Exit(_) | Wait::ChannelReady | Wait::ChannelRoom => None,
         }
     }
 }

@@ -26,7 +26,20 @@ pub enum Polled {
     Empty { cause: EmptyCause },
 }
 
-/// One step of one thread, in queue terms.
+/// What a channel's `recv()` or `try_recv()` returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum Received {
+    Item {
+        item: Item,
+    },
+    /// `try_recv()` only: no message now, a sender is still alive.
+    Empty,
+    /// No message, and no sender left.
+    Disconnected,
+}
+
+/// One step of one thread, in queue (or channel) terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum Op {
@@ -58,6 +71,19 @@ pub enum Op {
     TaskDone,
     /// `JoinableQueue.join()` returned (queues.py 328-331).
     JoinQueue,
+    /// `Sender::send` appended the message to the channel (after waiting for room, if the
+    /// channel was full).
+    Send { item: Item },
+    /// `Sender::try_send`: sent, or refused because the channel was full.
+    TrySend { item: Item, sent: bool },
+    /// `Receiver::recv` returned (after waiting, if the channel was empty and connected).
+    Recv { received: Received },
+    /// `Receiver::try_recv` returned.
+    TryRecv { received: Received },
+    /// `Sender::clone`.
+    CloneSender,
+    /// `drop(Sender)`; `disconnected` if it was the last sender.
+    DropSender { disconnected: bool },
     /// The thread is about to block.
     Block { wait: Wait },
     /// `join()` on another thread returned.
@@ -74,10 +100,19 @@ pub enum Op {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
     pub buffers: Vec<Vec<Item>>,
-
     pub pipe: Vec<Item>,
     pub reader: Option<LaneId>,
+    /// A channel world's channel (absent from queue traces).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelSnapshot>,
     pub blocked: Vec<(LaneId, Wait)>,
+}
+
+/// A channel's state after an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChannelSnapshot {
+    pub items: Vec<Item>,
+    pub senders: usize,
 }
 
 /// One step.

@@ -14,7 +14,7 @@
 //! world never shows less than the permits promise; and every change whose order other threads
 //! can observe is made under the token (or semaphore) that orders it for the checker.
 
-use super::trace::{Event, Op, Snapshot, Trace};
+use super::trace::{ChannelSnapshot, Event, Op, Snapshot, Trace};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -52,6 +52,10 @@ pub enum Wait {
     Exit(LaneId),
     /// `JoinableQueue.join()` waits for every task to be done (queues.py 328-331).
     TasksDone,
+    /// A channel's `recv()` waits for a message or for the last sender to go.
+    ChannelReady,
+    /// A bounded channel's `send()` waits for room.
+    ChannelRoom,
 }
 
 /// Where a thread of the model is.
@@ -96,7 +100,99 @@ pub enum Interrupted {
     Shutdown,
 }
 
-/// The state of one queue and of the threads using it.
+/// A crossbeam-style MPMC channel (`crossbeam_channel::bounded(capacity)`) as a pure state
+/// machine: each method is one operation as the channel linearises it. `crate::model::Channel`
+/// runs them as steps of the model; the differential tests run them against
+/// `crossbeam_channel` itself.
+///
+/// Receivers are not counted: every harness keeps a receiver until the end (the main thread's
+/// own `rx`), so `send` never meets a channel without receivers and `SendError` cannot arise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelState {
+    /// Messages the channel holds at most.
+    pub capacity: usize,
+    /// Messages sent and not yet received, oldest first.
+    pub items: VecDeque<Item>,
+    /// Live `Sender`s. The channel is disconnected when it reaches 0; it never comes back.
+    pub senders: usize,
+}
+
+/// Why `try_send` did not send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrySendError {
+    /// The channel held `capacity` messages.
+    Full,
+}
+
+/// Why `try_recv` returned no message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TryRecvError {
+    /// No message now, but a sender is still alive: one may still come.
+    Empty,
+    /// No message and no sender: none will ever come.
+    Disconnected,
+}
+
+impl ChannelState {
+    /// A channel with one sender, as `bounded(capacity)` returns it.
+    pub fn new(capacity: usize) -> ChannelState {
+        ChannelState {
+            capacity,
+            items: VecDeque::new(),
+            senders: 1,
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.items.len() >= self.capacity
+    }
+
+    pub fn is_disconnected(&self) -> bool {
+        self.senders == 0
+    }
+
+    /// Whether `recv()` would return now: a message is there, or none can ever come.
+    pub fn recv_ready(&self) -> bool {
+        !self.items.is_empty() || self.is_disconnected()
+    }
+
+    /// `Sender::try_send`: appends unless the channel is full. A sender exists (the caller
+    /// holds it), so the channel is not disconnected.
+    pub fn try_send(&mut self, item: Item) -> Result<(), TrySendError> {
+        assert!(self.senders > 0, "send without a live sender");
+        if self.is_full() {
+            return Err(TrySendError::Full);
+        }
+        self.items.push_back(item);
+        Ok(())
+    }
+
+    /// `Receiver::try_recv`: the oldest message; else `Disconnected` if no sender is left,
+    /// else `Empty`. Messages sent before the last sender went are still delivered.
+    pub fn try_recv(&mut self) -> Result<Item, TryRecvError> {
+        match self.items.pop_front() {
+            Some(item) => Ok(item),
+            None if self.is_disconnected() => Err(TryRecvError::Disconnected),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// `Sender::clone`.
+    pub fn clone_sender(&mut self) {
+        assert!(self.senders > 0, "clone of a dropped sender");
+        self.senders += 1;
+    }
+
+    /// `drop(Sender)`; returns true if it was the last one (the channel is now disconnected).
+    pub fn drop_sender(&mut self) -> bool {
+        self.senders = self.senders.checked_sub(1).expect("no sender left to drop");
+        self.senders == 0
+    }
+}
+
+/// The state of one queue or channel and of the threads using it.
 #[derive(Debug)]
 pub struct World {
     /// Items the pipe holds at most: the OS pipe's capacity divided by the item size.
@@ -111,6 +207,8 @@ pub struct World {
     pub reader: Option<LaneId>,
     /// `JoinableQueue._unfinished_tasks` (queues.py 298, 318, 323).
     pub unfinished_tasks: usize,
+    /// The channel, in a world that models one instead of a queue.
+    pub channel: Option<ChannelState>,
     pub lanes: Vec<Lane>,
     /// Every job a worker processed, in order, with the worker's lane.
     pub processed: Vec<(JobId, LaneId)>,
@@ -130,12 +228,26 @@ impl World {
             pipe: VecDeque::new(),
             reader: None,
             unfinished_tasks: 0,
+            channel: None,
             lanes: Vec::new(),
             processed: Vec::new(),
             hang: None,
             shutdown: false,
             trace: Trace::new(record_states),
         }
+    }
+
+    /// A world holding a channel of `capacity` messages (and no queue).
+    pub fn with_channel(capacity: usize, record_states: bool) -> World {
+        World {
+            channel: Some(ChannelState::new(capacity)),
+            ..World::new(0, 0, record_states)
+        }
+    }
+
+    /// The channel of a channel world.
+    pub fn channel(&mut self) -> &mut ChannelState {
+        self.channel.as_mut().expect("a world without a channel")
     }
 
     /// Registers a thread before it is spawned, so the hang detector counts it as running
@@ -165,6 +277,10 @@ impl World {
                 .collect(),
             pipe: self.pipe.iter().copied().collect(),
             reader: self.reader,
+            channel: self.channel.as_ref().map(|c| ChannelSnapshot {
+                items: c.items.iter().copied().collect(),
+                senders: c.senders,
+            }),
             blocked: self
                 .lanes
                 .iter()
@@ -189,6 +305,8 @@ impl World {
                 LaneState::Exited | LaneState::Stopped
             ),
             Wait::TasksDone => self.unfinished_tasks == 0,
+            Wait::ChannelReady => self.channel.as_ref().is_some_and(ChannelState::recv_ready),
+            Wait::ChannelRoom => self.channel.as_ref().is_some_and(|c| !c.is_full()),
         }
     }
 
