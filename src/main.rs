@@ -375,18 +375,24 @@ fn text(report: &Report) -> String {
         report.seconds
     );
     if let Some(stats) = &report.trials {
-        out += &format!(
-            "{}% passed (Good Test: {}); {} of {} trials lost jobs ({} jobs lost), {} hung\n",
-            stats.seed_pass_percent(),
-            if report.scenario.protocol == Protocol::EmptyPoll {
+        // The seed's line judges by its own check, `jobs.empty()`; a channel has no such check,
+        // so its trials are reported by what they drained.
+        let verdict = if report.scenario.protocol.uses_channel() {
+            format!(
+                "{}% drained every job exactly once",
+                stats.drained * 100 / stats.trials.max(1)
+            )
+        } else {
+            let good = if report.scenario.protocol == Protocol::EmptyPoll {
                 "False"
             } else {
                 "True"
-            },
-            stats.lossy_trials,
-            stats.trials,
-            stats.lost_jobs,
-            stats.hangs
+            };
+            format!("{}% passed (Good Test: {good})", stats.seed_pass_percent())
+        };
+        out += &format!(
+            "{verdict}; {} of {} trials lost jobs ({} jobs lost), {} hung\n",
+            stats.lossy_trials, stats.trials, stats.lost_jobs, stats.hangs
         );
     }
     if let Some(cx) = &report.counterexample {

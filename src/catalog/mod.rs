@@ -469,7 +469,7 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
         let t2 = catalog.iter_mut().find(|t| t.id == "T2").expect("T2");
         t2.checks.extend([
             holds(scenario(Sentinel, 3, 3, 1), DRAIN, LOOM),
-            holds(scenario(Sentinel, 3, 3, 2), DRAIN, LOOM),
+            holds(scenario(Sentinel, 3, 1, 2), DRAIN, LOOM),
             holds(scenario(Sentinel, 16, 64, 4), DRAIN, pct(10_000, 2)),
         ]);
         let t12 = catalog.iter_mut().find(|t| t.id == "T12").expect("T12");
