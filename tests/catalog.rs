@@ -6,10 +6,11 @@
 //! `DRAINPROOF_BLESS=1 cargo test --release --features loom --test catalog` and review the diff.
 #![cfg(feature = "loom")]
 
+mod common;
+
 use drainproof::Options;
 use drainproof::catalog::{self, Expect};
 use std::path::Path;
-use std::process::Command;
 
 /// Runs theorem `id` at its default bounds and asserts every check came out as expected.
 fn theorem_holds_as_stated(id: &str) {
@@ -82,20 +83,15 @@ fn the_printed_commands_rerun_their_rows() {
         for check in &theorem.checks {
             let command = check.command();
             let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-            let output = Command::new(env!("CARGO_BIN_EXE_drainproof"))
-                .args(&args)
-                .output()
-                .unwrap();
+            let run = common::drainproof(&args);
             let expected = match check.expect {
                 Expect::Holds => 0,
                 Expect::Violated(_) => 1,
             };
             assert_eq!(
-                output.status.code(),
-                Some(expected),
+                run.code, expected,
                 "{}: `{command}`: {}",
-                theorem.id,
-                String::from_utf8_lossy(&output.stderr)
+                theorem.id, run.stderr
             );
         }
     }
@@ -103,18 +99,11 @@ fn the_printed_commands_rerun_their_rows() {
 
 #[test]
 fn docs_proofs_md_is_fresh() {
-    let output = Command::new(env!("CARGO_BIN_EXE_drainproof"))
-        .args(["prove", "--markdown"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "prove --markdown failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let fresh = String::from_utf8(output.stdout).unwrap();
+    let run = common::drainproof(&["prove", "--markdown"]);
+    assert_eq!(run.code, 0, "prove --markdown failed: {}", run.stderr);
+    let fresh = run.stdout;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/proofs.md");
-    if std::env::var_os("DRAINPROOF_BLESS").is_some() {
+    if common::blessing() {
         std::fs::write(&path, &fresh).unwrap();
         return;
     }
@@ -149,7 +138,7 @@ fn readme_theorem_table_is_fresh() {
         .expect("README.md has the theorems:end marker")
         + start;
     let fresh = catalog::readme_table(&catalog::theorems(false));
-    if std::env::var_os("DRAINPROOF_BLESS").is_some() {
+    if common::blessing() {
         std::fs::write(
             &path,
             format!("{}{fresh}{}", &readme[..start], &readme[end..]),

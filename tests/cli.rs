@@ -2,30 +2,12 @@
 //! 2 bad usage, 3 inconclusive), one-line errors without panics for every bad input the issue
 //! lists, the JSON fields, mermaid output, and `reproduce`'s seed lines.
 
+mod common;
+
+use common::{Run, drainproof};
 use serde_json::Value;
 use std::io::Read;
 use std::process::{Command, Stdio};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn drainproof(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_drainproof"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-    }
-}
 
 /// Bad input: exit 2, nothing on stdout, exactly one line on stderr that mentions `needle`,
 /// and no panic.

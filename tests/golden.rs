@@ -18,21 +18,19 @@
 //! git diff tests/golden
 //! ```
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 /// Runs `drainproof check` with `args` and `--format format`; returns stdout, timing masked.
 fn check_output(args: &[&str], format: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_drainproof"))
-        .arg("check")
-        .args(args)
-        .args(["--format", format])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.is_empty(), "{args:?}: {stderr}");
-    assert_eq!(output.status.code(), Some(1), "{args:?}: a violation");
-    mask_seconds(&String::from_utf8(output.stdout).unwrap())
+    let mut full = vec!["check"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--format", format]);
+    let run = common::drainproof(&full);
+    assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    assert_eq!(run.code, 1, "{args:?}: a violation");
+    mask_seconds(&run.stdout)
 }
 
 /// `..., 16 executions, 0.01s]` -> `..., 16 executions, <seconds>s]` on the verdict line.
@@ -59,7 +57,7 @@ fn golden_path(name: &str) -> PathBuf {
 /// Compares `actual` with the golden file `name`, or rewrites it under `DRAINPROOF_BLESS=1`.
 fn assert_golden(name: &str, actual: &str) {
     let path = golden_path(name);
-    if std::env::var_os("DRAINPROOF_BLESS").is_some_and(|v| v == "1") {
+    if common::blessing() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         eprintln!("blessed {}", path.display());

@@ -2,9 +2,10 @@
 //! for event, and `drainproof replay` prints the same trace, line for line, as `drainproof
 //! check` printed.
 
+mod common;
+
 use drainproof::{Checker, Counterexample, Options, Property, Protocol, Scenario, check, render};
 use serde_json::Value;
-use std::process::Command;
 
 fn counterexample(scenario: Scenario, properties: &[Property], checker: Checker) -> Counterexample {
     let report = check(&scenario, properties, checker, Options::default()).unwrap();
@@ -28,16 +29,9 @@ fn assert_library_round_trip(cx: &Counterexample) {
 }
 
 fn drainproof(args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_drainproof"))
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.is_empty(), "{args:?}: {stderr}");
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    let run = common::drainproof(args);
+    assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    (run.code, run.stdout)
 }
 
 /// The command line's round trip: `check`'s trace (everything after its verdict line, which

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 /// The best violation seen so far.
 pub struct Candidate<Extra> {
-    /// 1-based index of the execution in the search.
+    /// 1-based index of the execution in the search (loom replays by it).
+    #[cfg_attr(not(feature = "loom"), allow(dead_code))]
     pub execution: u64,
     pub violation: Violation,
     pub outcome: Outcome,
