@@ -403,12 +403,9 @@ fn text(report: &Report) -> String {
 
 /// The counterexample's header line and its trace: what `check` and `replay` both print.
 fn counterexample_text(cx: &Counterexample) -> String {
-    let minimal = if cx.minimal { "minimal: " } else { "" };
     format!(
-        "counterexample ({}{}, {} steps); replay: {}\n{}",
-        minimal,
-        drainproof::check::preemptions(cx.preemptions),
-        cx.steps,
+        "counterexample ({}); replay: {}\n{}",
+        cx.size(),
         cx.replay.as_deref().unwrap_or("none (real threads)"),
         render::text(cx)
     )

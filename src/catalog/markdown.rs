@@ -137,33 +137,29 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
     let Some(cx) = &report.counterexample else {
         return;
     };
-    let minimal = if cx.minimal { "minimal: " } else { "" };
     if !cx.minimal {
         // A sampled counterexample is long and not minimal: its summary and replay handle
         // say what happened; `drainproof replay` prints the trace.
         let _ = writeln!(
             out,
-            "\n### Counterexample: {} ({})\n\n{} ({}, {} steps; sampled, not minimal). Replay: \
+            "\n### Counterexample: {} ({})\n\n{} ({}; sampled, not minimal). Replay: \
              `drainproof replay {}`",
             report.scenario,
             names(check),
             cx.summary,
-            crate::check::preemptions(cx.preemptions),
-            cx.steps,
+            cx.size(),
             cx.replay.as_deref().unwrap_or("(not replayable)"),
         );
         return;
     }
     let _ = writeln!(
         out,
-        "\n### Counterexample: {} ({})\n\n{} ({}{}, {} steps). Replay: `drainproof \
-         replay {}`\n\n```text\n{}```\n\n```mermaid\n{}```",
+        "\n### Counterexample: {} ({})\n\n{} ({}). Replay: `drainproof replay {}`\n\n\
+         ```text\n{}```\n\n```mermaid\n{}```",
         report.scenario,
         names(check),
         cx.summary,
-        minimal,
-        crate::check::preemptions(cx.preemptions),
-        cx.steps,
+        cx.size(),
         cx.replay.as_deref().unwrap_or("(not replayable)"),
         render::text(cx),
         render::mermaid(cx),

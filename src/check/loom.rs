@@ -28,7 +28,7 @@ const MAX_BRANCHES: usize = 100_000;
 
 /// Searches with the given bound; without one, deepens 0..=CHEAP_BOUNDS, then runs unbounded
 /// (a proof if it finds nothing), then deepens further to minimise what it found. A search
-/// that reaches `options.time_limit` without a counterexample ends `cut_short`.
+/// that reaches `options.time_limit` without a counterexample is inconclusive.
 pub fn search(
     scenario: &Scenario,
     properties: &[Property],
@@ -36,66 +36,81 @@ pub fn search(
     options: Options,
 ) -> Found {
     let deadline = options.time_limit.map(|limit| Instant::now() + limit);
-    let cut = |executions, bound| Found {
+    let answer = |executions, inconclusive| Found {
         executions,
         counterexample: None,
-        loom_bound: bound,
+        loom_bound: preemption_bound,
         trials: None,
-        cut_short: true,
+        inconclusive,
+    };
+    let cut = |executions| {
+        let limit = options.time_limit.unwrap_or_default().as_secs_f64();
+        let reason = format!(
+            "the search was stopped at the time limit ({limit}s) after {executions} executions"
+        );
+        answer(executions, Some(reason))
     };
     let last_cheap = preemption_bound.map_or(CHEAP_BOUNDS, |k| k.min(CHEAP_BOUNDS));
     for bound in 0..=last_cheap {
         match minimal_at(scenario, properties, bound, options, deadline) {
-            Ok(Some(found)) => return found,
-            Ok(None) => {}
-            Err(executions) => return cut(executions, Some(bound)),
+            AtBound::Violation(found) => return *found,
+            AtBound::Cut(executions) => return cut(executions),
+            // The bound asked for is a cheap one: this search was the whole answer.
+            AtBound::Clean(executions) if preemption_bound == Some(bound) => {
+                return answer(executions, None);
+            }
+            AtBound::Clean(_) => {}
         }
     }
-    let bound = preemption_bound;
-    let explored = explore(scenario, properties, bound, options, deadline);
+    let explored = explore(scenario, properties, preemption_bound, options, deadline);
     if explored.best.is_none() {
-        if expired(deadline) {
-            return cut(explored.executions, bound);
-        }
-        return Found {
-            executions: explored.executions,
-            counterexample: None,
-            loom_bound: bound,
-            trials: None,
-            cut_short: false,
+        return if expired(deadline) {
+            cut(explored.executions)
+        } else {
+            answer(explored.executions, None)
         };
     }
     // Something exists above the cheap bounds: deepen until the smallest bound that has it.
     // (No deadline: the violation is already known to exist, at a bound no larger than the
-    // unbounded search's.)
+    // search that found it.)
     (CHEAP_BOUNDS + 1..)
-        .find_map(|k| {
-            minimal_at(scenario, properties, k, options, None)
-                .ok()
-                .flatten()
-        })
+        .find_map(
+            |k| match minimal_at(scenario, properties, k, options, None) {
+                AtBound::Violation(found) => Some(*found),
+                AtBound::Clean(_) | AtBound::Cut(_) => None,
+            },
+        )
         .expect("a violation found unbounded is found at some bound")
+}
+
+/// What one search at a fixed preemption bound found.
+enum AtBound {
+    /// The shortest counterexample at this bound, with its trace.
+    Violation(Box<Found>),
+    /// No violation in this many executions: the whole search at this bound.
+    Clean(u64),
+    /// The deadline passed after this many executions, before any violation was found.
+    Cut(u64),
 }
 
 fn expired(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
-/// The shortest counterexample at exactly `bound` preemptions, if any, with its trace;
-/// `Err` with the executions explored if the deadline passed first.
+/// Searches at exactly `bound` preemptions, until `deadline` if there is one.
 fn minimal_at(
     scenario: &Scenario,
     properties: &[Property],
     bound: usize,
     options: Options,
     deadline: Option<Instant>,
-) -> Result<Option<Found>, u64> {
+) -> AtBound {
     let explored = explore(scenario, properties, Some(bound), options, deadline);
     let Some(best) = explored.best else {
         return if expired(deadline) {
-            Err(explored.executions)
+            AtBound::Cut(explored.executions)
         } else {
-            Ok(None)
+            AtBound::Clean(explored.executions)
         };
     };
     let handle = ReplayHandle {
@@ -109,12 +124,12 @@ fn minimal_at(
     let mut counterexample = replay(&handle).expect("a loom search replays");
     counterexample.preemptions = bound;
     counterexample.minimal = true;
-    Ok(Some(Found {
+    AtBound::Violation(Box::new(Found {
         executions: explored.executions,
         counterexample: Some(counterexample),
         loom_bound: Some(bound),
         trials: None,
-        cut_short: false,
+        inconclusive: None,
     }))
 }
 

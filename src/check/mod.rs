@@ -205,26 +205,14 @@ pub fn check(
     options: Options,
 ) -> Result<Report, CheckError> {
     let started = Instant::now();
-    // Why a search stopped at a limit before it could answer, if it did.
-    let mut inconclusive = None;
     let found = match checker {
         Checker::Loom { preemption_bound } => {
             scenario.validate_for_loom()?;
-            let found = run_loom(scenario, properties, preemption_bound, options)?;
-            if found.cut_short {
-                let limit = options.time_limit.unwrap_or_default().as_secs_f64();
-                inconclusive = Some(format!(
-                    "the search was stopped at the time limit ({limit}s) after {} executions",
-                    found.executions
-                ));
-            }
-            found
+            run_loom(scenario, properties, preemption_bound, options)?
         }
         Checker::Random { .. } | Checker::Pct { .. } | Checker::Dfs { .. } => {
             scenario.validate()?;
-            let (found, limit) = shuttle::search(scenario, properties, checker, options);
-            inconclusive = limit;
-            found
+            shuttle::search(scenario, properties, checker, options)
         }
         Checker::Threads { trials } => {
             scenario.validate()?;
@@ -233,8 +221,8 @@ pub fn check(
     };
     let verdict = match (&found.counterexample, checker) {
         (Some(_), _) => Verdict::Violated,
-        (None, _) if inconclusive.is_some() => Verdict::Inconclusive {
-            reason: inconclusive.unwrap_or_default(),
+        (None, _) if found.inconclusive.is_some() => Verdict::Inconclusive {
+            reason: found.inconclusive.clone().unwrap_or_default(),
         },
         (None, Checker::Loom { .. }) => match found.loom_bound {
             None => Verdict::Proved,
@@ -305,8 +293,10 @@ pub(crate) struct Found {
     /// The preemption bound the final loom search ran with (`None`: unbounded).
     pub loom_bound: Option<usize>,
     pub trials: Option<TrialStats>,
-    /// A loom search hit `Options::time_limit` before it finished.
-    pub cut_short: bool,
+    /// Why the search stopped at a limit before it could answer (a loom time limit, a DFS
+    /// limit, shuttle's step bound), if it did. Without a counterexample, the verdict is then
+    /// `inconclusive`.
+    pub inconclusive: Option<String>,
 }
 
 /// Replays a counterexample from its handle, returning the same trace.

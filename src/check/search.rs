@@ -117,6 +117,16 @@ impl Counterexample {
         }
     }
 
+    /// How big it is and how it was found: `minimal: 1 preemption, 14 steps`.
+    pub fn size(&self) -> String {
+        let minimal = if self.minimal { "minimal: " } else { "" };
+        format!(
+            "{minimal}{}, {} steps",
+            super::preemptions(self.preemptions),
+            self.steps
+        )
+    }
+
     /// The lane's name.
     pub fn lane(&self, lane: LaneId) -> &str {
         &self.lanes[lane]

@@ -75,8 +75,8 @@ impl<S: Scheduler> Scheduler for Recording<S> {
 /// DFS always picks the first task it is offered, and shuttle may offer blocked threads as
 /// candidates for a spurious wake-up. A model thread that wakes spuriously re-checks its
 /// condition and waits again (see the semaphore in `crate::sync`), so it adds no behaviour,
-/// but DFS would pick it forever (until shuttle's step bound). This wrapper offers only the threads that can
-/// really run, whenever one can.
+/// but DFS would pick it forever (until shuttle's step bound). This wrapper offers only the
+/// threads that can really run, whenever one can.
 struct Dfs {
     inner: DfsScheduler,
     limit: usize,
@@ -246,16 +246,16 @@ fn run<S: Scheduler + 'static>(
     (search, first)
 }
 
-/// Runs the shuttle checker. Beside what it found, it says why the search could not answer,
-/// if it could not: a depth-first search stopped at its limit with schedules left unexplored
-/// (random and PCT have no such limit: their iterations are their sample), or executions
-/// stopped at [`MAX_STEPS`] before they could be judged.
+/// Runs the shuttle checker. Beside what it found, it says why the search could not answer
+/// (`Found::inconclusive`), if it could not: a depth-first search stopped at its limit with
+/// schedules left unexplored (random and PCT have no such limit: their iterations are their
+/// sample), or executions stopped at [`MAX_STEPS`] before they could be judged.
 pub fn search(
     scenario: &Scenario,
     properties: &[Property],
     checker: Checker,
     options: Options,
-) -> (Found, Option<String>) {
+) -> Found {
     let progress = Progress::new(options.progress, format!("{} {scenario}", checker.name()));
     let cut_short = Arc::new(AtomicBool::new(false));
     let (search, _) = match checker {
@@ -319,14 +319,13 @@ pub fn search(
             search.executions
         ));
     }
-    let found = Found {
+    Found {
         executions: search.executions,
         counterexample,
         loom_bound: None,
         trials: None,
-        cut_short: false,
-    };
-    (found, (!limits.is_empty()).then(|| limits.join("; ")))
+        inconclusive: (!limits.is_empty()).then(|| limits.join("; ")),
+    }
 }
 
 /// Reruns one recorded schedule, with states.

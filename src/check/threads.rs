@@ -79,6 +79,6 @@ pub fn search(
             .map(|best| Counterexample::new(best.outcome, best.violation, None, None)),
         loom_bound: None,
         trials: Some(stats),
-        cut_short: false,
+        inconclusive: None,
     }
 }
