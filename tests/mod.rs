@@ -18,6 +18,7 @@ mod common;
 mod docs_traces;
 mod golden;
 mod json_contract;
+mod layers;
 mod loom_proofs;
 mod proptest_scenarios;
 mod replay;
