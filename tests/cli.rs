@@ -960,8 +960,9 @@ fn a_piped_search_prints_progress_lines() {
     assert!(lines.len() >= 2, "a line every 50 ms for 0.5 s: {stderr}");
     for line in lines {
         assert!(
-            line.starts_with("drainproof: threads sentinel W=2 J=2 C=1: ")
-                && line.contains(" executions in "),
+            line.starts_with("drainproof: ")
+                && line.contains(" executions in ")
+                && line.ends_with("/s), searching threads sentinel W=2 J=2 C=1"),
             "{line}"
         );
     }

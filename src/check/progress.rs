@@ -81,10 +81,10 @@ impl Progress {
                     *next = now + *interval;
                     let elapsed = now - shared.started;
                     eprintln!(
-                        "drainproof: {}: {executions} executions in {:.0}s ({:.0}/s)",
-                        lock(&shared.label),
+                        "drainproof: {executions} executions in {:.0}s ({:.0}/s), searching {}",
                         elapsed.as_secs_f64(),
-                        executions as f64 / elapsed.as_secs_f64().max(1e-9)
+                        executions as f64 / elapsed.as_secs_f64().max(1e-9),
+                        lock(&shared.label),
                     );
                 }
             }
@@ -95,10 +95,14 @@ impl Progress {
 fn bar_style() -> &'static ProgressStyle {
     static STYLE: OnceLock<ProgressStyle> = OnceLock::new();
     STYLE.get_or_init(|| {
-        ProgressStyle::with_template(
-            "{spinner} {msg}: {pos} executions ({per_sec}) {elapsed_precise}",
-        )
-        .expect("a valid template")
+        ProgressStyle::with_template("{spinner} {msg}: {pos} executions ({rate}) {elapsed_precise}")
+            .expect("a valid template")
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.0}/s", state.per_sec());
+                },
+            )
     })
 }
 
