@@ -14,7 +14,7 @@
 //! After an intended change, rewrite the files and review the diff:
 //!
 //! ```sh
-//! DRAINPROOF_BLESS=1 cargo test --release --features loom --test golden
+//! DRAINPROOF_BLESS=1 cargo test --release --features loom golden::
 //! git diff tests/golden
 //! ```
 
@@ -64,7 +64,7 @@ fn assert_golden(name: &str, actual: &str) {
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; create it with DRAINPROOF_BLESS=1 cargo test --release --features loom \
-             --test golden",
+             golden::",
             path.display()
         )
     });

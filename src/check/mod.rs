@@ -7,6 +7,12 @@
 //! wrapper), `threads` (real threads). What they share: the [`Search`] collector, the
 //! [`Limits`] that stop a search between executions, and [`Progress`].
 //!
+//! A new checker joins in four places: a [`Checker`] variant (its name and defaults, in
+//! `crate::report`), the [`Coverage`] it reports (one arm of `Coverage::words`), a module here
+//! that runs the search with a `Context` (its limits, between executions, and progress) and
+//! returns what it `Found`, with the verdict its clean search earns; and an arm in [`check`].
+//! Reports, their JSON and every renderer then carry it unchanged.
+//!
 //! [`Found`]: search::Found
 //! [`Search`]: search::Search
 //! [`Limits`]: limits::Limits
