@@ -4,7 +4,7 @@
 //! shuttle (random, PCT, DFS) and real threads.
 //!
 //! The API is small: describe a [`Scenario`] (a [`Protocol`] and its sizes), pick the
-//! [`Property`]s to hold and a [`Checker`], and [`check`] answers with a [`Report`] whose
+//! [`Property`]s to hold and a [`Checker`], and [`check()`] answers with a [`Report`] whose
 //! [`Verdict`] is never rounded up and whose bounds say what the search covered. A violation
 //! comes with a [`Counterexample`]: the whole trace, and a handle that [`replay`] reruns step
 //! for step. [`render`] prints reports as the command line does; [`catalog`] holds the

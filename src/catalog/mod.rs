@@ -111,7 +111,7 @@ pub struct Theorem {
     /// The checks that run.
     pub checks: Vec<Check>,
     /// Checks at larger bounds that take minutes: `prove --extended` runs them too (see
-    /// [`theorems`]).
+    /// [`theorems()`]).
     pub extended: Vec<Check>,
 }
 

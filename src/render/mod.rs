@@ -1,6 +1,6 @@
 //! Everything drainproof prints, from the data of `crate::report` and `crate::outcome`:
 //!
-//! - [`report`]: a check's or a replay's answer as text (the header line, real-threads
+//! - [`report()`]: a check's or a replay's answer as text (the header line, real-threads
 //!   statistics, the counterexample) and as JSON;
 //! - [`text`] and [`mermaid`]: a counterexample drawn as a table or a diagram;
 //! - `words`: the wording of every step and the violation's summary.
