@@ -17,6 +17,7 @@ pub mod model;
 pub mod outcome;
 pub mod render;
 pub mod scenario;
+pub mod step;
 pub mod sync;
 
 pub use check::{Checker, Counterexample, Options, Report, Verdict, check, replay};

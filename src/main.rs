@@ -40,6 +40,7 @@ enum CheckerName {
     Pct,
     Dfs,
     Threads,
+    Bfs,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -84,10 +85,14 @@ enum Command {
         /// loom only: explore up to K preemptions (default: no bound, a proof).
         #[arg(long)]
         preemption_bound: Option<usize>,
-        /// loom only: give up after this many seconds; the verdict is then `inconclusive`
+        /// loom and bfs: give up after this many seconds; the verdict is then `inconclusive`
         /// (exit 3), never a proof.
         #[arg(long)]
         time_limit: Option<f64>,
+        /// bfs only: give up after finding this many states; the verdict is then
+        /// `inconclusive` (exit 3), never a proof.
+        #[arg(long)]
+        max_states: Option<u64>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -152,6 +157,7 @@ fn main() -> ExitCode {
             seed,
             preemption_bound,
             time_limit,
+            max_states,
             format,
         } => {
             let mut scenario = Scenario::new(protocol, workers, jobs, pipe_capacity);
@@ -163,13 +169,15 @@ fn main() -> ExitCode {
                 property
             };
             time_limit_for(checker, time_limit).and_then(|time_limit| {
-                checker_for(checker, iterations, seed, preemption_bound).and_then(|checker| {
-                    let options = Options {
-                        time_limit,
-                        ..options()
-                    };
-                    run_check(&scenario, &properties, checker, options, format)
-                })
+                checker_for(checker, iterations, seed, preemption_bound, max_states).and_then(
+                    |checker| {
+                        let options = Options {
+                            time_limit,
+                            ..options()
+                        };
+                        run_check(&scenario, &properties, checker, options, format)
+                    },
+                )
             })
         }
         Command::Prove { markdown, extended } => prove(markdown, extended),
@@ -246,6 +254,7 @@ fn checker_for(
     iterations: Option<usize>,
     seed: Option<u64>,
     preemption_bound: Option<usize>,
+    max_states: Option<u64>,
 ) -> Result<Checker, String> {
     let flag = match name {
         CheckerName::Loom => "--checker loom",
@@ -253,7 +262,23 @@ fn checker_for(
         CheckerName::Pct => "--checker pct",
         CheckerName::Dfs => "--checker dfs",
         CheckerName::Threads => "--checker threads",
+        CheckerName::Bfs => "--checker bfs",
     };
+    if max_states.is_some() && name != CheckerName::Bfs {
+        return Err(format!(
+            "--max-states applies to --checker bfs only, not {flag}"
+        ));
+    }
+    if max_states == Some(0) {
+        return Err("--max-states must be at least 1".into());
+    }
+    if name == CheckerName::Bfs && iterations.is_some() {
+        return Err(
+            "--checker bfs explores every reachable state and takes no --iterations; \
+                    bound it with --max-states N"
+                .into(),
+        );
+    }
     if preemption_bound.is_some() && name != CheckerName::Loom {
         return Err(format!(
             "--preemption-bound applies to --checker loom only, not {flag}"
@@ -293,16 +318,17 @@ fn checker_for(
             max_iterations: iterations,
         },
         CheckerName::Threads => Checker::Threads { trials: iterations },
+        CheckerName::Bfs => Checker::Bfs { max_states },
     })
 }
 
-/// `--time-limit`, which only loom honours.
+/// `--time-limit`, which loom and bfs honour.
 fn time_limit_for(name: CheckerName, seconds: Option<f64>) -> Result<Option<Duration>, String> {
     let Some(seconds) = seconds else {
         return Ok(None);
     };
-    if name != CheckerName::Loom {
-        return Err("--time-limit applies to --checker loom only".into());
+    if !matches!(name, CheckerName::Loom | CheckerName::Bfs) {
+        return Err("--time-limit applies to --checker loom or bfs only".into());
     }
     Duration::try_from_secs_f64(seconds)
         .ok()
@@ -350,7 +376,7 @@ fn json(report: &Report) -> String {
         "pipe_capacity": s.pipe_capacity,
         "sentinels": s.sentinel_count(),
         "checker": report.checker.name(),
-        "bounds": report.checker.bounds(),
+        "bounds": report.bounds(),
         "verdict": report.verdict.name(),
         "statement": report.verdict.to_string(),
         "property": report.counterexample.as_ref().map_or(
@@ -360,20 +386,32 @@ fn json(report: &Report) -> String {
         "seconds": report.seconds,
         "counterexample": report.counterexample,
         "trials": report.trials,
+        "bfs": report.bfs,
     })
     .to_string()
 }
 
 fn text(report: &Report) -> String {
-    let mut out = format!(
-        "{}: {} [{}; {}; {} executions, {:.2}s]\n",
-        report.scenario,
-        report.verdict,
-        report.checker.name(),
-        report.checker.bounds(),
-        report.executions,
-        report.seconds
-    );
+    let mut out = match &report.bfs {
+        Some(bfs) => format!(
+            "{}: {} [{}; {}; {}]\n{}",
+            report.scenario,
+            report.verdict,
+            report.checker.name(),
+            report.bounds(),
+            bfs.measures(),
+            bfs.text()
+        ),
+        None => format!(
+            "{}: {} [{}; {}; {} executions, {:.2}s]\n",
+            report.scenario,
+            report.verdict,
+            report.checker.name(),
+            report.checker.bounds(),
+            report.executions,
+            report.seconds
+        ),
+    };
     if let Some(stats) = &report.trials {
         // The seed's line judges by its own check, `jobs.empty()`; a channel has no such check,
         // so its trials are reported by what they drained.
@@ -513,7 +551,7 @@ fn prove(markdown: bool, extended: bool) -> Result<u8, String> {
                 names.join(","),
                 report.verdict,
                 report.checker.name(),
-                report.checker.bounds(),
+                report.bounds(),
                 report.executions,
                 report.seconds,
                 if check.as_expected(report) {

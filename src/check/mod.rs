@@ -1,6 +1,7 @@
 //! Checkers, one API: [`check`] takes a scenario, the properties to hold and a [`Checker`],
 //! and returns a [`Report`] whose verdict says exactly how strong the search was.
 
+pub mod bfs;
 mod handle;
 #[cfg(feature = "loom")]
 mod loom;
@@ -38,6 +39,10 @@ pub enum Checker {
     Dfs { max_iterations: usize },
     /// Real OS threads: the seed's experiment, `trials` times.
     Threads { trials: usize },
+    /// Breadth-first search of the step relation (`crate::step`), workers counted, not
+    /// named: exhaustive, a proof within the scenario's sizes; `max_states` stops it early
+    /// (then inconclusive).
+    Bfs { max_states: Option<u64> },
 }
 
 impl Checker {
@@ -48,6 +53,7 @@ impl Checker {
             Checker::Pct { .. } => "pct",
             Checker::Dfs { .. } => "dfs",
             Checker::Threads { .. } => "threads",
+            Checker::Bfs { .. } => "bfs",
         }
     }
 
@@ -68,6 +74,13 @@ impl Checker {
             } => format!("{iterations} schedules, seed {seed}, depth {depth}"),
             Checker::Dfs { max_iterations } => format!("at most {max_iterations} schedules"),
             Checker::Threads { trials } => format!("{trials} trials on real threads"),
+            Checker::Bfs { max_states: None } => "exhaustive (workers counted, not named)".into(),
+            Checker::Bfs {
+                max_states: Some(n),
+            } => format!(
+                "at most {} states (workers counted, not named)",
+                bfs::thousands(n)
+            ),
         }
     }
 }
@@ -85,7 +98,7 @@ pub fn preemptions(count: usize) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Exhaustive search without a preemption bound found no violation (loom only).
+    /// Exhaustive search (loom without a preemption bound, or bfs) found no violation.
     Proved,
     /// Exhaustive search up to `preemptions` preemptions found no violation.
     Bounded { preemptions: usize },
@@ -148,7 +161,7 @@ impl fmt::Display for Verdict {
 pub struct Options {
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
-    /// loom only: stop a search that runs longer than this. A search cut short finds no
+    /// loom and bfs: stop a search that runs longer than this. A search cut short finds no
     /// proof: its verdict is `inconclusive` (unless it already found a counterexample, which
     /// stands). loom checks the limit between executions, never inside one.
     pub time_limit: Option<std::time::Duration>,
@@ -167,6 +180,27 @@ pub struct Report {
     pub counterexample: Option<Counterexample>,
     /// Real-threads statistics, like the seed's `%d%% passed`.
     pub trials: Option<TrialStats>,
+    /// bfs: states, transitions, depth, memory, and the abstract counterexample.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bfs: Option<bfs::Exploration>,
+}
+
+impl Report {
+    /// The bounds the verdict holds within: the checker's, and for bfs the states it covered
+    /// (`exhaustive: 1,234 states (workers counted, not named)`).
+    pub fn bounds(&self) -> String {
+        match (&self.bfs, &self.verdict) {
+            (Some(bfs), Verdict::Inconclusive { .. } | Verdict::Violated) => format!(
+                "not exhaustive: {} states (workers counted, not named)",
+                bfs::thousands(bfs.stats.states)
+            ),
+            (Some(bfs), _) => format!(
+                "exhaustive: {} states (workers counted, not named)",
+                bfs::thousands(bfs.stats.states)
+            ),
+            (None, _) => self.checker.bounds(),
+        }
+    }
 }
 
 /// Why a check could not run.
@@ -204,6 +238,9 @@ pub fn check(
     checker: Checker,
     options: Options,
 ) -> Result<Report, CheckError> {
+    if let Checker::Bfs { max_states } = checker {
+        return Ok(bfs::check(scenario, properties, max_states, options)?);
+    }
     let started = Instant::now();
     let found = match checker {
         Checker::Loom { preemption_bound } => {
@@ -218,6 +255,7 @@ pub fn check(
             scenario.validate()?;
             threads::search(scenario, properties, trials, options)
         }
+        Checker::Bfs { .. } => unreachable!("bfs reports on its own"),
     };
     let verdict = match (&found.counterexample, checker) {
         (Some(_), _) => Verdict::Violated,
@@ -242,6 +280,7 @@ pub fn check(
             schedules: found.executions,
             seed: None,
         },
+        (None, Checker::Bfs { .. }) => unreachable!("bfs reports on its own"),
     };
     let checker = match checker {
         Checker::Loom { .. } => Checker::Loom {
@@ -258,6 +297,7 @@ pub fn check(
         seconds: started.elapsed().as_secs_f64(),
         counterexample: found.counterexample,
         trials: found.trials,
+        bfs: None,
     })
 }
 

@@ -8,14 +8,19 @@ pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
     pub fn new(enabled: bool, label: String) -> Progress {
+        Progress::counting(enabled, label, "executions")
+    }
+
+    /// A spinner that counts `unit`s (`executions`, `states`).
+    pub fn counting(enabled: bool, label: String, unit: &str) -> Progress {
         if !enabled || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
         let bar = ProgressBar::new_spinner().with_message(label);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg}: {pos} executions ({per_sec}) {elapsed_precise}",
-            )
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {{msg}}: {{pos}} {unit} ({{per_sec}}) {{elapsed_precise}}"
+            ))
             .expect("valid template"),
         );
         Progress(Some(bar))

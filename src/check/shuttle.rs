@@ -289,7 +289,9 @@ pub fn search(
             false,
             progress,
         ),
-        Checker::Loom { .. } | Checker::Threads { .. } => unreachable!("not a shuttle checker"),
+        Checker::Loom { .. } | Checker::Threads { .. } | Checker::Bfs { .. } => {
+            unreachable!("not a shuttle checker")
+        }
     };
     let counterexample = search.best.map(|best| {
         let handle = ReplayHandle {
