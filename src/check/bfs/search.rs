@@ -399,6 +399,43 @@ mod tests {
         assert!(values.contains(&1) && values.contains(&5), "{values:?}");
     }
 
+    /// Subsets of 16 bits, a bit added per step: layers up to 12,870 states wide.
+    struct Subsets;
+
+    impl Space for Subsets {
+        type Finding = ();
+        fn stride(&self) -> usize {
+            2
+        }
+        fn initial(&self, out: &mut Vec<u8>) {
+            out.extend([0, 0]);
+        }
+        fn successors(&self, state: &[u8], out: &mut Vec<u8>, labels: &mut Vec<u8>) {
+            let set = u16::from_le_bytes([state[0], state[1]]);
+            for bit in (0..16).filter(|b| set & (1 << b) == 0) {
+                out.extend((set | 1 << bit).to_le_bytes());
+                labels.push(bit);
+            }
+        }
+        fn judge(&self, _: &[u8]) -> Option<()> {
+            None
+        }
+    }
+
+    #[test]
+    fn two_expanding_threads_find_the_same_states_in_the_same_order() {
+        let limits = |threads| Limits {
+            threads,
+            ..Limits::default()
+        };
+        let one = explore(&Subsets, limits(1), |_| ());
+        let two = explore(&Subsets, limits(2), |_| ());
+        assert_eq!(one.stats.states, 1 << 16);
+        assert_eq!(one.stats, Stats { seconds: one.stats.seconds, peak_bytes: one.stats.peak_bytes, ..two.stats });
+        assert_eq!(one.parents, two.parents);
+        assert_eq!(one.labels, two.labels);
+    }
+
     #[test]
     fn stops_at_the_state_limit() {
         let limits = Limits {
