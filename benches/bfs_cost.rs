@@ -25,14 +25,38 @@ fn main() {
         (sentinel(64, 126, 64), &Property::DRAIN, None),
         (
             Scenario::new(Protocol::Joinable, 64, 64, 8),
-            &[Property::DrainedBeforeJoin, Property::NoDuplicate, Property::Termination],
+            &[
+                Property::DrainedBeforeJoin,
+                Property::NoDuplicate,
+                Property::Termination,
+            ],
             None,
         ),
-        (Scenario::new(Protocol::ChannelDisconnect, 64, 64, 8), &Property::DRAIN, None),
-        (Scenario::new(Protocol::ForeignSentinel, 16, 16, 4), &[Property::NoDuplicate], None),
-        (Scenario::new(Protocol::EmptyPoll, 12, 8, 2), &Property::DRAIN, None),
-        (Scenario::new(Protocol::TimeoutPoll, 32, 16, 4), &[Property::NoDuplicate], None),
-        (Scenario::new(Protocol::EmptyCheck, 32, 32, 8), &[Property::NoDuplicate], None),
+        (
+            Scenario::new(Protocol::ChannelDisconnect, 64, 64, 8),
+            &Property::DRAIN,
+            None,
+        ),
+        (
+            Scenario::new(Protocol::ForeignSentinel, 16, 16, 4),
+            &[Property::NoDuplicate],
+            None,
+        ),
+        (
+            Scenario::new(Protocol::EmptyPoll, 12, 8, 2),
+            &Property::DRAIN,
+            None,
+        ),
+        (
+            Scenario::new(Protocol::TimeoutPoll, 32, 16, 4),
+            &[Property::NoDuplicate],
+            None,
+        ),
+        (
+            Scenario::new(Protocol::EmptyCheck, 32, 32, 8),
+            &[Property::NoDuplicate],
+            None,
+        ),
     ];
     println!(
         "| scenario | properties | verdict | states | transitions | depth | MiB | seconds | target |"
@@ -47,8 +71,13 @@ fn main() {
             progress: true,
             time_limit: Some(limit),
         };
-        let report = check(&scenario, properties, Checker::Bfs { max_states: None }, options)
-            .expect("a valid scenario");
+        let report = check(
+            &scenario,
+            properties,
+            Checker::Bfs { max_states: None },
+            options,
+        )
+        .expect("a valid scenario");
         let bfs = report.bfs.as_ref().expect("bfs reports its exploration");
         let s = &bfs.stats;
         let names: Vec<&str> = properties.iter().map(|p| p.name()).collect();

@@ -4,6 +4,8 @@
 //!
 //! - [`sync`]: the swappable primitives ([`sync::Backend`]).
 //! - [`model`]: the queue, written once against them.
+//! - [`step`]: the same protocols as a step relation with the workers counted, which
+//!   `--checker bfs` explores exhaustively at sizes loom cannot reach.
 //! - [`harness`]: the seed's `main()` and the protocols' workers.
 //! - [`outcome`]: what an execution did, and the properties it is judged by.
 //! - [`check`]: one entry point for every checker, with honest verdicts.

@@ -369,7 +369,7 @@ fn run_check(
 /// The JSON contract: one object per run (see docs/json.md).
 fn json(report: &Report) -> String {
     let s = &report.scenario;
-    serde_json::json!({
+    let mut object = serde_json::json!({
         "protocol": s.protocol,
         "workers": s.workers,
         "jobs": s.jobs,
@@ -386,9 +386,11 @@ fn json(report: &Report) -> String {
         "seconds": report.seconds,
         "counterexample": report.counterexample,
         "trials": report.trials,
-        "bfs": report.bfs,
-    })
-    .to_string()
+    });
+    if let Some(bfs) = &report.bfs {
+        object["bfs"] = serde_json::json!(bfs);
+    }
+    object.to_string()
 }
 
 fn text(report: &Report) -> String {

@@ -13,32 +13,86 @@ fn check(args: &[&str]) -> common::Run {
 
 #[test]
 fn sentinel_at_twelve_workers_is_proved_with_its_state_count() {
-    let run = check(&["--protocol", "sentinel", "--workers", "12", "--jobs", "8", "--pipe-capacity", "2"]);
+    let run = check(&[
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "12",
+        "--jobs",
+        "8",
+        "--pipe-capacity",
+        "2",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = run.stdout.lines().next().unwrap();
-    assert!(line.starts_with("sentinel W=12 J=8 C=2: proved [bfs; exhaustive: "), "{line}");
-    assert!(line.contains(" states (workers counted, not named); "), "{line}");
+    assert!(
+        line.starts_with("sentinel W=12 J=8 C=2: proved [bfs; exhaustive: "),
+        "{line}"
+    );
+    assert!(
+        line.contains(" states (workers counted, not named); "),
+        "{line}"
+    );
 }
 
 #[test]
 fn empty_poll_is_violated_with_a_shortest_abstract_execution() {
-    let run = check(&["--protocol", "empty-poll", "--workers", "12", "--jobs", "8", "--pipe-capacity", "2"]);
+    let run = check(&[
+        "--protocol",
+        "empty-poll",
+        "--workers",
+        "12",
+        "--jobs",
+        "8",
+        "--pipe-capacity",
+        "2",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.contains("violated [bfs; not exhaustive: "), "{}", run.stdout);
-    assert!(run.stdout.contains("shortest execution of the step relation to the violation"));
+    assert!(
+        run.stdout.contains("violated [bfs; not exhaustive: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("shortest execution of the step relation to the violation")
+    );
     assert!(run.stdout.contains("NowaitEmptyPipe"), "{}", run.stdout);
 }
 
 #[test]
 fn a_state_limit_gives_inconclusive() {
-    let run = check(&["--protocol", "sentinel", "--workers", "12", "--jobs", "8", "--max-states", "50"]);
+    let run = check(&[
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "12",
+        "--jobs",
+        "8",
+        "--max-states",
+        "50",
+    ]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stdout.contains("inconclusive: stopped at the state limit (50 states)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("inconclusive: stopped at the state limit (50 states)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn json_carries_the_exploration() {
-    let run = check(&["--protocol", "sentinel", "--workers", "3", "--jobs", "2", "--format", "json"]);
+    let run = check(&[
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "3",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["checker"], "bfs");
@@ -51,15 +105,50 @@ fn json_carries_the_exploration() {
 fn bad_input_is_refused_in_one_line() {
     for args in [
         vec!["--protocol", "sentinel", "--workers", "2", "--jobs", "129"],
-        vec!["--protocol", "sentinel", "--workers", "2", "--jobs", "2", "--iterations", "5"],
-        vec!["--protocol", "sentinel", "--workers", "2", "--jobs", "2", "--max-states", "0"],
+        vec![
+            "--protocol",
+            "sentinel",
+            "--workers",
+            "2",
+            "--jobs",
+            "2",
+            "--iterations",
+            "5",
+        ],
+        vec![
+            "--protocol",
+            "sentinel",
+            "--workers",
+            "2",
+            "--jobs",
+            "2",
+            "--max-states",
+            "0",
+        ],
     ] {
         let run = check(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
         assert!(run.stderr.starts_with("drainproof: "), "{}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     }
-    let loom = drainproof(&["check", "--protocol", "sentinel", "--workers", "1", "--jobs", "1", "--checker", "pct", "--max-states", "5"]);
+    let loom = drainproof(&[
+        "check",
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "1",
+        "--jobs",
+        "1",
+        "--checker",
+        "pct",
+        "--max-states",
+        "5",
+    ]);
     assert_eq!(loom.code, 2);
-    assert!(loom.stderr.contains("--max-states applies to --checker bfs only"), "{}", loom.stderr);
+    assert!(
+        loom.stderr
+            .contains("--max-states applies to --checker bfs only"),
+        "{}",
+        loom.stderr
+    );
 }

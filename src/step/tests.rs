@@ -2,6 +2,7 @@
 //! are an exact quotient of named workers, and a tracked job's ledger agrees with the full one.
 
 use super::*;
+use crate::model::Item;
 use crate::scenario::{Protocol, Scenario};
 use std::collections::{HashMap, HashSet, VecDeque};
 

@@ -182,7 +182,10 @@ pub fn explore<S: Space>(
             let late = limits.time_limit.is_some_and(|t| started.elapsed() >= t);
             if full || late {
                 let why = if full {
-                    format!("the state limit ({max_states} states)")
+                    format!(
+                        "the state limit ({} states)",
+                        super::thousands(max_states as u64)
+                    )
                 } else {
                     format!(
                         "the time limit ({}s)",
@@ -192,7 +195,7 @@ pub fn explore<S: Space>(
                 explored.end = End::Stopped {
                     reason: format!(
                         "stopped at {why} after {} states, every state up to depth {} expanded",
-                        explored.visited.len(),
+                        super::thousands(explored.visited.len() as u64),
                         explored.stats.depth.saturating_sub(1)
                     ),
                 };
@@ -204,10 +207,11 @@ pub fn explore<S: Space>(
             explored.stats.depth += 1;
         }
     }
-    if matches!(explored.end, End::Exhausted) && backward {
-        if let Some(states) = find_cycle(space, &explored.visited) {
-            explored.end = End::Cycle { states };
-        }
+    if matches!(explored.end, End::Exhausted)
+        && backward
+        && let Some(states) = find_cycle(space, &explored.visited)
+    {
+        explored.end = End::Cycle { states };
     }
     note(&mut explored, started);
     explored
@@ -431,7 +435,14 @@ mod tests {
         let one = explore(&Subsets, limits(1), |_| ());
         let two = explore(&Subsets, limits(2), |_| ());
         assert_eq!(one.stats.states, 1 << 16);
-        assert_eq!(one.stats, Stats { seconds: one.stats.seconds, peak_bytes: one.stats.peak_bytes, ..two.stats });
+        assert_eq!(
+            one.stats,
+            Stats {
+                seconds: one.stats.seconds,
+                peak_bytes: one.stats.peak_bytes,
+                ..two.stats
+            }
+        );
         assert_eq!(one.parents, two.parents);
         assert_eq!(one.labels, two.labels);
     }
