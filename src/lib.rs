@@ -12,6 +12,8 @@
 //!
 //! The crate is layered, each layer using only those before it:
 //! `sync` (the swappable primitives) -> [`model`] (the queue and channel, written once) ->
+//! [`step`] (the same protocols as a step relation, workers counted, which `--checker bfs`
+//! explores exhaustively far beyond loom's thread limit) ->
 //! `outcome` (what an execution did, properties, counterexamples) -> `report` (the answer
 //! as data) -> [`render`] -> `check` (the checkers) -> [`catalog`]; the command line is the
 //! binary's own. Its rules and the model's correspondence to CPython are in docs/model.md.
@@ -25,13 +27,14 @@ mod outcome;
 pub mod render;
 mod report;
 mod scenario;
+pub mod step;
 mod sync;
 
 pub use check::{CheckError, Options, ReplayError, check, replay};
 pub use outcome::{Counterexample, Kind, Property};
 pub use report::{
-    BoundedSearch, Checker, Coverage, MalformedHandle, ReplayHandle, ReplayKind, Report, Run,
-    TrialStats, Verdict,
+    BoundedSearch, Checker, Coverage, Exploration, Finding, MalformedHandle, PathStep,
+    ReplayHandle, ReplayKind, Report, Run, Stats, TrialStats, Verdict,
 };
 pub use scenario::{
     InvalidScenario, MAX_JOBS, MAX_PIPE_CAPACITY, MAX_WORKERS, Naming, Protocol, Scenario, Size,

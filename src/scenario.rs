@@ -206,6 +206,15 @@ pub enum InvalidScenario {
         /// The scenario's pipe capacity.
         pipe_capacity: usize,
     },
+    /// More than the breadth-first checker's packed states hold.
+    TooLargeForBfs {
+        /// What is too large, in words (`jobs`, `jobs and sentinels together`, ...).
+        what: &'static str,
+        /// How many the scenario has.
+        value: usize,
+        /// The most the checker holds.
+        limit: usize,
+    },
     /// More threads than loom can explore.
     TooManyThreadsForLoom {
         /// The protocol.
@@ -266,6 +275,13 @@ impl InvalidScenario {
                 "a prefilled pipe must hold every job: {} {jobs} > {} {pipe_capacity}",
                 name(Size::Jobs),
                 name(Size::PipeCapacity)
+            ),
+            InvalidScenario::TooLargeForBfs { what, value, limit } => format!(
+                "{} handles at most {limit} {what}, not {value}",
+                match naming {
+                    Naming::Flags => "--checker bfs",
+                    Naming::Words => "the bfs checker",
+                }
             ),
             InvalidScenario::TooManyThreadsForLoom { protocol, workers } => {
                 let support = protocol.support_threads();

@@ -100,6 +100,26 @@ fn every_documented_field_is_in_the_output_and_every_output_field_is_documented(
             "{args:?}: {coverage:?}"
         );
     }
+    let bfs = [
+        "check",
+        "--protocol",
+        "empty-poll",
+        "--workers",
+        "2",
+        "--jobs",
+        "2",
+        "--checker",
+        "bfs",
+        "--format",
+        "json",
+    ];
+    let object = json(&bfs);
+    assert_same("## The run object", &keys(&object), &bfs);
+    assert_same(
+        "## The bfs object (`checker` `bfs`)",
+        &keys(object["bfs"].as_object().expect("bfs's exploration")),
+        &bfs,
+    );
     let trials = json(&threads);
     assert_same(
         "## The trials object (`checker` `threads`)",
@@ -145,8 +165,22 @@ fn every_documented_coverage_field_is_in_some_output() {
         "--format",
         "json",
     ]);
+    let bfs = json(&[
+        "check",
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "2",
+        "--jobs",
+        "2",
+        "--checker",
+        "bfs",
+        "--format",
+        "json",
+    ]);
     let mut seen = keys(loom["coverage"].as_object().unwrap());
     seen.extend(keys(pct["coverage"].as_object().unwrap()));
+    seen.extend(keys(bfs["coverage"].as_object().unwrap()));
     assert_eq!(seen, documented("### `coverage`"));
     let search = loom["coverage"]["searches"][0]
         .as_object()

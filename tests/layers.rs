@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The top-level modules, lowest first: each may use only those before it.
-const LAYERS: [&str; 9] = [
-    "sync", "model", "scenario", "outcome", "harness", "report", "render", "check", "catalog",
+const LAYERS: [&str; 10] = [
+    "sync", "model", "scenario", "step", "outcome", "harness", "report", "render", "check",
+    "catalog",
 ];
 
 type Module = Vec<String>;

@@ -10,6 +10,7 @@
 //! files, docs/proofs.md, README.md's theorem table and the checked blocks of docs/*.md; review
 //! the diff.
 
+mod bfs_cli;
 mod catalog;
 mod channel_idiom;
 mod check_api;

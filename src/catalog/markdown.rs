@@ -218,6 +218,7 @@ mod tests {
             seconds: 0.0,
             counterexample: None,
             trials: None,
+            exploration: None,
         };
         let table = format!("{}{}", table_header(), table_row(&theorem, check, &report));
         assert!(

@@ -75,6 +75,10 @@ impl Check {
                 format!(" --checker dfs --iterations {max_iterations}")
             }
             Checker::Threads { trials } => format!(" --checker threads --iterations {trials}"),
+            Checker::Bfs { max_states: None } => " --checker bfs".to_string(),
+            Checker::Bfs {
+                max_states: Some(n),
+            } => format!(" --checker bfs --max-states {n}"),
         };
         cmd
     }

@@ -98,6 +98,7 @@ fn clean(executions: u64, searches: Vec<BoundedSearch>, bound: Option<usize>) ->
         counterexample: None,
         coverage: Coverage::Exhaustive { searches },
         trials: None,
+        exploration: None,
         cut: None,
         clean: match bound {
             None => Verdict::Proved,
@@ -136,6 +137,7 @@ fn minimal(
         counterexample,
         coverage: Coverage::Exhaustive { searches },
         trials: None,
+        exploration: None,
         cut: explored.cut,
         clean: Verdict::Violated,
     }

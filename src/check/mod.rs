@@ -18,6 +18,7 @@
 //! [`Limits`]: limits::Limits
 //! [`Progress`]: progress::Progress
 
+mod bfs;
 mod limits;
 #[cfg(feature = "loom")]
 mod loom;
@@ -139,10 +140,11 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    fn new(options: &Options) -> Context {
+    /// The context of a search that counts `unit`s (`executions`, or `states` for bfs).
+    fn new(options: &Options, unit: &'static str) -> Context {
         Context {
             limits: Limits::new(options.time_limit, options.stop.clone()),
-            progress: Progress::new(options.progress, options.progress_interval),
+            progress: Progress::counting(options.progress, options.progress_interval, unit),
         }
     }
 
@@ -197,7 +199,11 @@ pub fn check(
             protocol: scenario.protocol,
         });
     }
-    let context = Context::new(&options);
+    let unit = match checker {
+        Checker::Bfs { .. } => "states",
+        _ => "executions",
+    };
+    let context = Context::new(&options, unit);
     let found = match checker {
         Checker::Loom { preemption_bound } => {
             run_loom(scenario, properties, preemption_bound, &context)?
@@ -206,6 +212,7 @@ pub fn check(
             shuttle::search(scenario, properties, checker, &context)
         }
         Checker::Threads { trials } => threads::search(scenario, properties, trials, &context),
+        Checker::Bfs { max_states } => bfs::search(scenario, properties, max_states, &context)?,
     };
     Ok(Report {
         scenario: *scenario,
@@ -217,6 +224,7 @@ pub fn check(
         seconds: started.elapsed().as_secs_f64(),
         counterexample: found.counterexample,
         trials: found.trials,
+        exploration: found.exploration,
     })
 }
 
@@ -339,6 +347,7 @@ pub fn replay(handle: &str) -> Result<Report, ReplayError> {
         seconds: started.elapsed().as_secs_f64(),
         counterexample: Some(counterexample),
         trials: None,
+        exploration: None,
     })
 }
 

@@ -5,9 +5,9 @@
 use crate::sync::lock;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Where progress goes. Cloned into a checker's model closure; every clone counts into one
@@ -17,6 +17,8 @@ pub(crate) struct Progress(Option<Arc<Shared>>);
 
 struct Shared {
     started: Instant,
+    /// What is counted (`executions`, `states`), in the piped line and on the bar.
+    unit: &'static str,
     executions: AtomicU64,
     /// What is being searched now (loom runs one search per preemption bound).
     label: Mutex<String>,
@@ -34,16 +36,17 @@ enum Sink {
 }
 
 impl Progress {
-    /// Progress for a check, if `enabled`: a bar when stderr is a terminal, lines every
-    /// `interval` otherwise.
-    pub fn new(enabled: bool, interval: Duration) -> Progress {
+    /// Progress for a check that counts `unit`s (`executions`; `states` for the breadth-first
+    /// search), if `enabled`: a bar when stderr is a terminal, lines every `interval`
+    /// otherwise.
+    pub fn counting(enabled: bool, interval: Duration, unit: &'static str) -> Progress {
         if !enabled {
             return Progress(None);
         }
         let started = Instant::now();
         let sink = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(bar_style().clone());
+            bar.set_style(bar_style(unit));
             Sink::Bar(bar)
         } else {
             Sink::Lines {
@@ -53,6 +56,7 @@ impl Progress {
         };
         Progress(Some(Arc::new(Shared {
             started,
+            unit,
             executions: AtomicU64::new(0),
             label: Mutex::new(String::new()),
             sink,
@@ -72,6 +76,17 @@ impl Progress {
     pub fn tick(&self) {
         let Some(shared) = &self.0 else { return };
         let executions = shared.executions.fetch_add(1, Ordering::Relaxed) + 1;
+        self.show(shared, executions);
+    }
+
+    /// Sets the count to `count` (a search that counts states rather than executions).
+    pub fn set(&self, count: u64) {
+        let Some(shared) = &self.0 else { return };
+        shared.executions.store(count, Ordering::Relaxed);
+        self.show(shared, count);
+    }
+
+    fn show(&self, shared: &Shared, executions: u64) {
         match &shared.sink {
             Sink::Bar(bar) => bar.set_position(executions),
             Sink::Lines { interval, next } => {
@@ -81,7 +96,8 @@ impl Progress {
                     *next = now + *interval;
                     let elapsed = now - shared.started;
                     eprintln!(
-                        "drainproof: {executions} executions in {:.0}s ({:.0}/s), searching {}",
+                        "drainproof: {executions} {} in {:.0}s ({:.0}/s), searching {}",
+                        shared.unit,
                         elapsed.as_secs_f64(),
                         executions as f64 / elapsed.as_secs_f64().max(1e-9),
                         lock(&shared.label),
@@ -92,18 +108,17 @@ impl Progress {
     }
 }
 
-fn bar_style() -> &'static ProgressStyle {
-    static STYLE: OnceLock<ProgressStyle> = OnceLock::new();
-    STYLE.get_or_init(|| {
-        ProgressStyle::with_template("{spinner} {msg}: {pos} executions ({rate}) {elapsed_precise}")
-            .expect("a valid template")
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                    let _ = write!(out, "{:.0}/s", state.per_sec());
-                },
-            )
-    })
+fn bar_style(unit: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{spinner}} {{msg}}: {{pos}} {unit} ({{rate}}) {{elapsed_precise}}"
+    ))
+    .expect("a valid template")
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = write!(out, "{:.0}/s", state.per_sec());
+        },
+    )
 }
 
 impl Drop for Shared {

@@ -4,7 +4,7 @@
 
 use super::progress::Progress;
 use crate::outcome::{Counterexample, Outcome, Property, Violation};
-use crate::report::{Coverage, ReplayHandle, TrialStats, Verdict};
+use crate::report::{Coverage, Exploration, ReplayHandle, TrialStats, Verdict};
 
 /// The best violation seen so far.
 pub(crate) struct Candidate<Extra> {
@@ -92,6 +92,8 @@ pub(crate) struct Found {
     pub counterexample: Option<Counterexample>,
     pub coverage: Coverage,
     pub trials: Option<TrialStats>,
+    /// bfs: the state space and the shortest abstract execution to a violation.
+    pub exploration: Option<Exploration>,
     /// Why the search stopped before it could answer (a time limit, an interruption, a DFS
     /// limit, shuttle's step bound), if it did. Without a counterexample, the verdict is then
     /// `inconclusive`.
@@ -105,8 +107,13 @@ impl Found {
     /// The verdict: a counterexample stands whatever cut the search; otherwise a cut search
     /// is inconclusive, and a finished one answers as strongly as it searched.
     pub fn verdict(&self) -> Verdict {
+        let abstract_violation = self
+            .exploration
+            .as_ref()
+            .is_some_and(|e| e.finding.is_some());
         match (&self.counterexample, &self.cut) {
             (Some(_), _) => Verdict::Violated,
+            (None, _) if abstract_violation => Verdict::Violated,
             (None, Some(reason)) => Verdict::Inconclusive {
                 reason: reason.clone(),
             },

@@ -41,6 +41,7 @@ pub(crate) fn search(
             cut: limit.is_some(),
         },
         trials: Some(stats),
+        exploration: None,
         cut: limit.map(|limit| limit.reason(search.executions)),
         clean: Verdict::NoCounterexample {
             schedules: search.executions,

@@ -56,6 +56,9 @@ pub enum CheckerName {
     Dfs,
     /// Real OS threads: the seed's experiment, repeated.
     Threads,
+    /// Breadth-first search of the step relation, workers counted, not named: exhaustive (a
+    /// proof within the sizes) far beyond loom's thread limit, or a shortest counterexample.
+    Bfs,
 }
 
 /// The search's flags.
@@ -74,6 +77,10 @@ pub struct CheckerArgs {
     /// loom only: explore up to K preemptions (default: no bound, a proof).
     #[arg(long)]
     pub preemption_bound: Option<usize>,
+    /// bfs only: give up after finding this many states; the verdict is then `inconclusive`
+    /// (exit 3), never a proof.
+    #[arg(long)]
+    pub max_states: Option<u64>,
 }
 
 impl CheckerArgs {
@@ -93,6 +100,21 @@ impl CheckerArgs {
             return Err(format!(
                 "--seed applies to --checker random or pct only, not {flag}"
             ));
+        }
+        if self.max_states.is_some() && name != CheckerName::Bfs {
+            return Err(format!(
+                "--max-states applies to --checker bfs only, not {flag}"
+            ));
+        }
+        if self.max_states == Some(0) {
+            return Err("--max-states must be at least 1".into());
+        }
+        if name == CheckerName::Bfs && self.iterations.is_some() {
+            return Err(
+                "--checker bfs explores every reachable state and takes no --iterations; \
+                 bound it with --max-states N"
+                    .into(),
+            );
         }
         if name == CheckerName::Loom && self.iterations.is_some() {
             return Err(
@@ -122,6 +144,9 @@ impl CheckerArgs {
                 max_iterations: iterations,
             },
             CheckerName::Threads => Checker::Threads { trials: iterations },
+            CheckerName::Bfs => Checker::Bfs {
+                max_states: self.max_states,
+            },
         })
     }
 }

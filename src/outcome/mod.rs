@@ -11,7 +11,7 @@ pub(crate) use counterexample::count_preemptions;
 pub use property::Property;
 
 use crate::model::world::{Structure, World};
-use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Wait};
+use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Role, Wait};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -29,6 +29,10 @@ pub(crate) struct Outcome {
     pub seed_check: Option<bool>,
     /// The threads' names, indexed by lane.
     pub lanes: Vec<String>,
+    /// The threads' roles, indexed by lane (what the breadth-first checker's endings compare
+    /// threads by; read by its tests for now).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub roles: Vec<Role>,
     pub events: Vec<Event>,
 }
 
@@ -47,6 +51,7 @@ impl Outcome {
             leftover,
             hang: world.hang,
             seed_check,
+            roles: world.lanes.iter().map(|lane| lane.role).collect(),
             lanes: world.lanes.into_iter().map(|lane| lane.name).collect(),
             events,
         }

@@ -1,6 +1,6 @@
 //! A report as text and as JSON.
 
-use super::chart;
+use super::{chart, exploration};
 use crate::outcome::Counterexample;
 use crate::report::{Report, Run, preemptions};
 use crate::scenario::Protocol;
@@ -12,7 +12,7 @@ use std::fmt::Write;
 pub fn report(report: &Report) -> String {
     let mut out = match &report.run {
         Run::Search(checker) => format!(
-            "{} ({}): {} [{}; {}; {} executions, {:.2}s]\n",
+            "{} ({}): {} [{}; {}; {}]\n",
             report.scenario,
             report
                 .properties
@@ -23,8 +23,10 @@ pub fn report(report: &Report) -> String {
             report.verdict,
             checker.name(),
             report.bounds(),
-            report.executions,
-            report.seconds
+            match &report.exploration {
+                Some(exploration) => exploration::measures(exploration),
+                None => format!("{} executions, {:.2}s", report.executions, report.seconds),
+            }
         ),
         Run::Replay(_) => format!(
             "{}: {} ({}), reproduced from its replay handle\n",
@@ -54,6 +56,9 @@ pub fn report(report: &Report) -> String {
             "{verdict}; {} of {} trials lost jobs ({} jobs lost), {} hung",
             stats.lossy_trials, stats.trials, stats.lost_jobs, stats.hangs
         );
+    }
+    if let Some(exploration) = &report.exploration {
+        out += &exploration::path(exploration);
     }
     if let Some(cx) = &report.counterexample {
         out += &counterexample(cx);

@@ -39,6 +39,12 @@ pub enum Checker {
         /// Runs of the scenario.
         trials: usize,
     },
+    /// Breadth-first search of the step relation (`crate::step`), workers counted, not
+    /// named: exhaustive, a proof within the scenario's sizes.
+    Bfs {
+        /// Give up after finding this many states (then inconclusive).
+        max_states: Option<u64>,
+    },
 }
 
 impl Checker {
@@ -53,7 +59,7 @@ impl Checker {
     pub const MAX_ITERATIONS: usize = 10_000_000;
 
     /// Every checker's name, as [`Checker::name`] spells it.
-    pub const NAMES: [&'static str; 5] = ["loom", "random", "pct", "dfs", "threads"];
+    pub const NAMES: [&'static str; 6] = ["loom", "random", "pct", "dfs", "threads", "bfs"];
 
     /// loom without a preemption bound: a proof if it finds nothing.
     pub const LOOM: Checker = Checker::Loom {
@@ -77,6 +83,7 @@ impl Checker {
             Checker::Pct { .. } => "pct",
             Checker::Dfs { .. } => "dfs",
             Checker::Threads { .. } => "threads",
+            Checker::Bfs { .. } => "bfs",
         }
     }
 
@@ -84,7 +91,7 @@ impl Checker {
     /// whatever its bound allows).
     pub fn asked(&self) -> Option<u64> {
         match *self {
-            Checker::Loom { .. } => None,
+            Checker::Loom { .. } | Checker::Bfs { .. } => None,
             Checker::Random { iterations, .. } | Checker::Pct { iterations, .. } => {
                 Some(iterations as u64)
             }
@@ -109,6 +116,7 @@ mod tests {
             Checker::pct(1, 0),
             Checker::Dfs { max_iterations: 1 },
             Checker::Threads { trials: 1 },
+            Checker::Bfs { max_states: None },
         ];
         let names: Vec<&str> = checkers.iter().map(Checker::name).collect();
         assert_eq!(names, Checker::NAMES);

@@ -25,6 +25,14 @@ pub enum Coverage {
         /// Whether a limit (time, interruption) stopped it before it ran them all.
         cut: bool,
     },
+    /// The breadth-first search of the step relation: the states it found.
+    States {
+        /// Distinct states found (workers counted, not named).
+        states: u64,
+        /// Whether every reachable state was expanded (false: a limit, or the first
+        /// violation, stopped the search).
+        complete: bool,
+    },
     /// One execution, rerun from its replay handle.
     Replayed,
 }
@@ -65,6 +73,17 @@ impl Coverage {
                 asked,
                 cut,
             } => sampled(checker, *executions, *asked, *cut),
+            Coverage::States { states, complete } => {
+                let exhaustive = if *complete {
+                    "exhaustive"
+                } else {
+                    "not exhaustive"
+                };
+                format!(
+                    "{exhaustive}: {} states (workers counted, not named)",
+                    super::exploration::thousands(*states)
+                )
+            }
             Coverage::Replayed => "one execution, replayed".into(),
         }
     }
@@ -88,6 +107,7 @@ impl Coverage {
         match self {
             Coverage::Exhaustive { searches } => searches.iter().all(|s| s.complete),
             Coverage::Sampled { cut, .. } => !cut,
+            Coverage::States { complete, .. } => *complete,
             Coverage::Replayed => true,
         }
     }
@@ -143,7 +163,7 @@ fn sampled(checker: &Checker, executions: u64, asked: u64, cut: bool) -> String 
         Checker::Dfs { .. } if cut => format!("{executions} of at most {asked} schedules"),
         Checker::Dfs { .. } => format!("at most {asked} schedules"),
         Checker::Threads { .. } => format!("{} on real threads", count("trials")),
-        Checker::Loom { .. } => count("executions"),
+        Checker::Loom { .. } | Checker::Bfs { .. } => count("executions"),
     }
 }
 

@@ -5,11 +5,13 @@
 
 mod checker;
 mod coverage;
+mod exploration;
 mod handle;
 mod trials;
 
 pub use checker::Checker;
 pub use coverage::{BoundedSearch, Coverage, preemptions};
+pub use exploration::{Exploration, Finding, PathStep, Stats, thousands};
 pub use handle::{MalformedHandle, ReplayHandle, ReplayKind};
 pub use trials::TrialStats;
 
@@ -21,7 +23,8 @@ use std::fmt;
 /// How strong the answer is. Never rounded up: `proved` only for an exhaustive search.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Exhaustive search without a preemption bound found no violation (loom only).
+    /// Exhaustive search found no violation: loom without a preemption bound, or bfs over
+    /// every reachable state.
     Proved,
     /// Exhaustive search up to `preemptions` preemptions found no violation.
     Bounded {
@@ -134,6 +137,9 @@ pub struct Report {
     pub counterexample: Option<Counterexample>,
     /// Real-threads statistics, like the seed's `%d%% passed`.
     pub trials: Option<TrialStats>,
+    /// The breadth-first search's state space and, for a violation, its shortest abstract
+    /// execution (`--checker bfs` only).
+    pub exploration: Option<Exploration>,
 }
 
 impl Report {
@@ -182,6 +188,7 @@ struct Json<'a> {
     counterexample: Option<&'a Counterexample>,
     trials: Option<&'a TrialStats>,
     handle: Option<String>,
+    bfs: Option<&'a Exploration>,
 }
 
 impl Serialize for Report {
@@ -209,6 +216,7 @@ impl Serialize for Report {
                 Run::Replay(handle) => Some(handle.to_string()),
                 Run::Search(_) => None,
             },
+            bfs: self.exploration.as_ref(),
         }
         .serialize(serializer)
     }

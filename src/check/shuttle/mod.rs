@@ -156,7 +156,9 @@ pub(crate) fn search(
             false,
             context,
         ),
-        Checker::Loom { .. } | Checker::Threads { .. } => unreachable!("not a shuttle checker"),
+        Checker::Loom { .. } | Checker::Threads { .. } | Checker::Bfs { .. } => {
+            unreachable!("not a shuttle checker")
+        }
     };
     let search = ran.search;
     let counterexample = search.best.map(|best| {
@@ -207,6 +209,7 @@ pub(crate) fn search(
             cut: ran.stopped,
         },
         trials: None,
+        exploration: None,
         cut: (!limits.is_empty()).then(|| limits.join("; ")),
         clean: Verdict::NoCounterexample {
             schedules: search.executions,
