@@ -2,6 +2,7 @@
 //! its Rust form, over a crossbeam-style channel.
 
 use crate::model::channel::{Channel, RecvError};
+use crate::model::fault::{self, Fault};
 use crate::model::queue::Queue;
 use crate::model::runtime::{Host, Step};
 use crate::model::{Item, LaneId, Observed, Op, Polled, Role};
@@ -23,10 +24,10 @@ pub(crate) fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> 
     };
     let observed = observed(scenario.protocol);
     let queue = Queue::<B>::new(producers, scenario.pipe_capacity, observed, record_states);
-    let main = queue.world(|w| w.add_lane(Role::Producer(0), producer_name(0, producers), false));
+    let main = queue.start_main(Role::Producer(0), producer_name(0, producers));
     if scenario.prefilled {
         // The precondition of the reader-lock theorem: every job already in the pipe.
-        queue.prefill((0..scenario.jobs as u32).map(Item::Job));
+        queue.prefill(main, (0..scenario.jobs as u32).map(Item::Job));
     }
     let result = seed_main(&queue, main, scenario);
     Outcome::new(queue.exit_main(main, result), *scenario)
@@ -69,7 +70,8 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
     let foreign = protocol == Protocol::ForeignSentinel;
     let second_producer = foreign.then(|| {
         queue.spawn(
-            Some(main),
+            main,
+            true,
             Role::Producer(1),
             producer_name(1, 2),
             false,
@@ -88,7 +90,8 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
             queue.put(main, 0, Item::Sentinel);
         }
         let lane = queue.spawn(
-            Some(main),
+            main,
+            true,
             Role::Worker(index),
             format!("worker-{index}"),
             daemon,
@@ -115,8 +118,8 @@ fn seed_main<B: Backend>(queue: &Arc<Queue<B>>, main: LaneId, scenario: &Scenari
 /// One worker's loop, per protocol.
 fn work<B: Backend>(queue: &Queue<B>, lane: LaneId, protocol: Protocol) -> Step<()> {
     let process = |job| {
-        queue.world(|w| {
-            w.processed.push((job, lane));
+        queue.world(lane, |w| {
+            w.processed.append((job, lane));
             w.record(lane, Op::Process { job });
         })
     };
@@ -150,10 +153,17 @@ fn work<B: Backend>(queue: &Queue<B>, lane: LaneId, protocol: Protocol) -> Step<
             Ok(())
         }
         Protocol::Joinable => loop {
-            if let Item::Job(job) = queue.get(lane)? {
+            let item = queue.get(lane)?;
+            let early = fault::active(Fault::TaskDoneFirst);
+            if early {
+                queue.task_done(lane);
+            }
+            if let Item::Job(job) = item {
                 process(job);
             }
-            queue.task_done(lane);
+            if !early {
+                queue.task_done(lane);
+            }
         },
         Protocol::ChannelDisconnect | Protocol::ChannelTryRecv => {
             unreachable!("{protocol} runs over a channel: see `run_channel`")
@@ -165,7 +175,7 @@ fn work<B: Backend>(queue: &Queue<B>, lane: LaneId, protocol: Protocol) -> Step<
 fn run_channel<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
     let observed = observed(scenario.protocol);
     let channel = Channel::<B>::new(scenario.pipe_capacity, observed, record_states);
-    let main = channel.world(|w| w.add_lane(Role::Producer(0), "producer".into(), false));
+    let main = channel.start_main(Role::Producer(0), "producer".into());
     let result = channel_main(&channel, main, scenario);
     Outcome::new(channel.exit_main(main, result), *scenario)
 }
@@ -193,7 +203,8 @@ fn channel_main<B: Backend>(
     let workers: Vec<LaneId> = (0..scenario.workers)
         .map(|index| {
             channel.spawn(
-                Some(main),
+                main,
+                true,
                 Role::Worker(index),
                 format!("worker-{index}"),
                 false,
@@ -215,8 +226,8 @@ fn channel_main<B: Backend>(
 fn drain<B: Backend>(channel: &Channel<B>, lane: LaneId, protocol: Protocol) -> Step<()> {
     let process = |item| {
         if let Item::Job(job) = item {
-            channel.world(|w| {
-                w.processed.push((job, lane));
+            channel.world(lane, |w| {
+                w.processed.append((job, lane));
                 w.record(lane, Op::Process { job });
             })
         }

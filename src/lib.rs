@@ -31,6 +31,13 @@ pub mod step;
 mod sync;
 
 pub use check::{CheckError, Options, ReplayError, check, replay};
+
+/// What the crate's benchmarks (`benches/`) measure that the public API does not reach. Not a
+/// stable API.
+#[doc(hidden)]
+pub mod bench {
+    pub use crate::check::enumeration::{Cost, cost, smallest};
+}
 pub use outcome::{Counterexample, Kind, Property};
 pub use report::{
     BoundedSearch, Checker, Coverage, Exploration, Finding, MalformedHandle, PathStep,

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 type FinalState = String;
 
 fn final_state(outcome: Outcome) -> FinalState {
+    outcome.assert_race_free();
     let mut processed: Vec<(JobId, LaneId)> = outcome.processed;
     // Workers' steps interleave freely; what each worker did, in its own order, is the state.
     processed.sort_by_key(|&(_, lane)| lane);

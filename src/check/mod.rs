@@ -19,6 +19,7 @@
 //! [`Progress`]: progress::Progress
 
 mod bfs;
+pub(crate) mod enumeration;
 mod limits;
 #[cfg(feature = "loom")]
 mod loom;

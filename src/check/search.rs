@@ -48,6 +48,7 @@ impl<Extra> Search<Extra> {
     /// Judges a finished execution; keeps it if it violates a property in fewer steps than
     /// the best so far (ties keep the earlier one, so the choice is deterministic).
     pub fn observe(&mut self, execution: u64, outcome: Outcome, extra: impl FnOnce() -> Extra) {
+        outcome.assert_race_free();
         self.judged += 1;
         let Some(violation) = self.properties.iter().find_map(|p| outcome.violation(*p)) else {
             return;

@@ -25,39 +25,42 @@
 //! a message wakes is the checker's choice, a superset of crossbeam's (which wakes the oldest,
 //! though a woken receiver still competes with receivers that never slept).
 
-use super::runtime::{Host, Runtime, Step};
+use super::race::Clock;
+use super::runtime::{Held, Host, Runtime, Step};
 use super::trace::{ChannelSnapshot, Op, Received, Snapshot};
-use super::types::{Item, LaneId, Observed, Wait};
+use super::tracked::{Fifo, Value};
+use super::types::{Item, LaneId, Observed, Token, Wait};
 use super::world::{Structure, World};
 use crate::sync::Backend;
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A crossbeam-style MPMC channel (`crossbeam_channel::bounded(capacity)`) as a pure state
 /// machine: each method is one operation as the channel linearises it. [`Channel`] runs them
 /// as steps of the model; the differential tests run them against `crossbeam_channel` itself.
+/// Its parts are tracked regions (`crate::model::tracked`), so each operation declares how it
+/// touches them, for the race check.
 ///
 /// Receivers are not counted: every harness keeps a receiver until the end (the main thread's
 /// own `rx`), so `send` never meets a channel without receivers and `SendError` cannot arise.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ChannelState {
     /// Messages the channel holds at most.
     pub capacity: usize,
     /// Messages sent and not yet received, oldest first.
-    pub items: VecDeque<Item>,
+    pub items: Fifo<Item>,
     /// Live `Sender`s. The channel is disconnected when it reaches 0; it never comes back.
-    pub senders: usize,
+    pub senders: Value<usize>,
 }
 
 /// Why `try_send` did not send.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum TrySendError {
     /// The channel held `capacity` messages.
     Full,
 }
 
 /// Why `try_recv` returned no message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum TryRecvError {
     /// No message now, but a sender is still alive: one may still come.
     Empty,
@@ -66,7 +69,7 @@ pub(crate) enum TryRecvError {
 }
 
 /// `recv()` found the channel empty and disconnected (`crossbeam_channel::RecvError`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct RecvError;
 
 impl ChannelState {
@@ -74,41 +77,44 @@ impl ChannelState {
     pub fn new(capacity: usize) -> ChannelState {
         ChannelState {
             capacity,
-            items: VecDeque::new(),
-            senders: 1,
+            items: Fifo::new("channel"),
+            senders: Value::new("senders", 1),
         }
     }
 
-    pub fn is_full(&self) -> bool {
+    /// Whether the channel holds `capacity` messages (an observation of its length).
+    pub fn is_full(&mut self) -> bool {
         self.items.len() >= self.capacity
-    }
-
-    pub fn is_disconnected(&self) -> bool {
-        self.senders == 0
-    }
-
-    /// Whether `recv()` would return now: a message is there, or none can ever come.
-    pub fn recv_ready(&self) -> bool {
-        !self.items.is_empty() || self.is_disconnected()
     }
 
     /// `Sender::try_send`: appends unless the channel is full. A sender exists (the caller
     /// holds it), so the channel is not disconnected.
     pub fn try_send(&mut self, item: Item) -> Result<(), TrySendError> {
-        assert!(self.senders > 0, "send without a live sender");
+        assert!(self.senders.get() > 0, "send without a live sender");
         if self.is_full() {
             return Err(TrySendError::Full);
         }
-        self.items.push_back(item);
+        self.items.append(item);
         Ok(())
+    }
+
+    /// `Sender::send` once a free slot is promised (a permit of the channel's room): appends
+    /// without looking at the length, which receivers change concurrently.
+    pub fn send_into_room(&mut self, item: Item) {
+        assert!(self.senders.get() > 0, "send without a live sender");
+        debug_assert!(
+            self.items.untracked().len() < self.capacity,
+            "a permit per free slot"
+        );
+        self.items.append(item);
     }
 
     /// `Receiver::try_recv`: the oldest message; else `Disconnected` if no sender is left,
     /// else `Empty`. Messages sent before the last sender went are still delivered.
     pub fn try_recv(&mut self) -> Result<Item, TryRecvError> {
-        match self.items.pop_front() {
+        match self.items.take_head() {
             Some(item) => Ok(item),
-            None if self.is_disconnected() => Err(TryRecvError::Disconnected),
+            None if self.senders.get() == 0 => Err(TryRecvError::Disconnected),
             None => Err(TryRecvError::Empty),
         }
     }
@@ -116,22 +122,30 @@ impl ChannelState {
     /// `Sender::clone`. No catalog protocol clones its sender; the differential tests do.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn clone_sender(&mut self) {
-        assert!(self.senders > 0, "clone of a dropped sender");
-        self.senders += 1;
+        let senders = self.senders.get();
+        assert!(senders > 0, "clone of a dropped sender");
+        self.senders.set(senders + 1);
     }
 
     /// `drop(Sender)`; returns true if it was the last one (the channel is now disconnected).
     pub fn drop_sender(&mut self) -> bool {
-        self.senders = self.senders.checked_sub(1).expect("no sender left to drop");
-        self.senders == 0
+        let senders = self
+            .senders
+            .get()
+            .checked_sub(1)
+            .expect("no sender left to drop");
+        self.senders.set(senders);
+        senders == 0
     }
 }
 
 impl Structure for ChannelState {
     fn holds(&self, wait: Wait) -> bool {
+        let messages = self.items.untracked().len();
         match wait {
-            Wait::ChannelReady => self.recv_ready(),
-            Wait::ChannelRoom => !self.is_full(),
+            // A message is there, or none can ever come.
+            Wait::ChannelReady => messages > 0 || self.senders.untracked() == 0,
+            Wait::ChannelRoom => messages < self.capacity,
             _ => false,
         }
     }
@@ -144,15 +158,15 @@ impl Structure for ChannelState {
             pipe: Vec::new(),
             reader: None,
             channel: Some(ChannelSnapshot {
-                items: self.items.iter().copied().collect(),
-                senders: self.senders,
+                items: self.items.untracked().copied().collect(),
+                senders: self.senders.untracked(),
             }),
             blocked,
         }
     }
 
     fn leftover(&self) -> Vec<Item> {
-        self.items.iter().copied().collect()
+        self.items.untracked().copied().collect()
     }
 }
 
@@ -161,9 +175,9 @@ pub(crate) struct Channel<B: Backend> {
     runtime: Runtime<B, ChannelState>,
     observed: Observed,
     /// Permits = messages, plus one once disconnected.
-    ready: B::Semaphore,
+    ready: B::Semaphore<Clock>,
     /// Permits = free slots.
-    room: B::Semaphore,
+    room: B::Semaphore<Clock>,
     /// Makes `try_recv` and the operations it observes conflict.
     gate: B::Mutex,
 }
@@ -179,12 +193,17 @@ impl<B: Backend> Host<B> for Channel<B> {
         self.runtime
     }
 
-    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore> {
+    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore<Clock>> {
         match wait {
             Wait::ChannelReady => Some(&self.ready),
             Wait::ChannelRoom => Some(&self.room),
             _ => None,
         }
+    }
+
+    /// A channel has one token, its gate.
+    fn token(&self, _: Token) -> &B::Mutex {
+        &self.gate
     }
 }
 
@@ -202,16 +221,16 @@ impl<B: Backend> Channel<B> {
     }
 
     /// The gate, if operations must be seen together with `try_recv`.
-    fn gate(&self) -> Option<B::Guard<'_>> {
-        (self.observed != Observed::Nothing).then(|| B::lock(&self.gate))
+    fn gate(&self, lane: LaneId) -> Option<Held<'_, B, ChannelState>> {
+        (self.observed != Observed::Nothing).then(|| self.lock(lane, Token::Gate))
     }
 
     /// `Sender::send`: waits while the channel is full, then appends.
     pub fn send(&self, lane: LaneId, item: Item) -> Step<()> {
         self.acquire(lane, Wait::ChannelRoom, |_| ())?;
-        let _gate = self.gate();
-        self.release(Wait::ChannelReady, |w| {
-            w.shared.try_send(item).expect("a permit per free slot");
+        let _gate = self.gate(lane);
+        self.release(lane, Wait::ChannelReady, |w| {
+            w.shared.send_into_room(item);
             w.record(lane, Op::Send { item });
         });
         Ok(())
@@ -221,14 +240,14 @@ impl<B: Backend> Channel<B> {
     /// differential tests do.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn try_send(&self, lane: LaneId, item: Item) -> Result<(), TrySendError> {
-        let _gate = B::lock(&self.gate);
-        let full = self.world(|w| w.shared.is_full());
+        let _gate = self.lock(lane, Token::Gate);
+        let full = self.world(lane, |w| w.shared.is_full());
         if full {
-            self.world(|w| w.record(lane, Op::TrySend { item, sent: false }));
+            self.world(lane, |w| w.record(lane, Op::TrySend { item, sent: false }));
             return Err(TrySendError::Full);
         }
-        self.take_now(Wait::ChannelRoom, |_| ());
-        self.release(Wait::ChannelReady, |w| {
+        self.take_now(lane, Wait::ChannelRoom, |_| ());
+        self.release(lane, Wait::ChannelReady, |w| {
             w.shared.try_send(item).expect("checked not full");
             w.record(lane, Op::TrySend { item, sent: true });
         });
@@ -239,8 +258,8 @@ impl<B: Backend> Channel<B> {
     /// oldest message, or `RecvError` if the channel is empty and disconnected.
     pub fn recv(&self, lane: LaneId) -> Step<Result<Item, RecvError>> {
         self.acquire(lane, Wait::ChannelReady, |_| ())?;
-        let _gate = self.gate();
-        let received = self.world(|w| {
+        let _gate = self.gate(lane);
+        let received = self.world(lane, |w| {
             let received = w.shared.try_recv();
             let op = match received {
                 Ok(item) => Received::Item { item },
@@ -248,16 +267,16 @@ impl<B: Backend> Channel<B> {
                 Err(TryRecvError::Empty) => unreachable!("a permit per message"),
             };
             w.record(lane, Op::Recv { received: op });
-            received
+            received.map_err(|_| RecvError)
         });
         match received {
             Ok(item) => {
-                self.release(Wait::ChannelRoom, |_| ());
+                self.release(lane, Wait::ChannelRoom, |_| ());
                 Ok(Ok(item))
             }
-            Err(_) => {
+            Err(RecvError) => {
                 // Hand the disconnect on to the next receiver.
-                self.release(Wait::ChannelReady, |_| ());
+                self.release(lane, Wait::ChannelReady, |_| ());
                 Ok(Err(RecvError))
             }
         }
@@ -271,18 +290,18 @@ impl<B: Backend> Channel<B> {
             Observed::Nothing,
             "try_recv needs the channel built with Observed::Pipe"
         );
-        let _gate = B::lock(&self.gate);
-        let has_message = self.world(|w| !w.shared.items.is_empty());
+        let _gate = self.lock(lane, Token::Gate);
+        let has_message = self.world(lane, |w| !w.shared.items.is_empty());
         let received = if has_message {
-            let item = self.take_now(Wait::ChannelReady, |w| {
+            let item = self.take_now(lane, Wait::ChannelReady, |w| {
                 w.shared.try_recv().expect("checked non-empty")
             });
-            self.release(Wait::ChannelRoom, |_| ());
+            self.release(lane, Wait::ChannelRoom, |_| ());
             Ok(item)
         } else {
-            self.world(|w| w.shared.try_recv())
+            self.world(lane, |w| w.shared.try_recv())
         };
-        self.world(|w| {
+        self.world(lane, |w| {
             let op = match received {
                 Ok(item) => Received::Item { item },
                 Err(TryRecvError::Empty) => Received::Empty,
@@ -296,8 +315,8 @@ impl<B: Backend> Channel<B> {
     /// `Sender::clone`. No catalog protocol uses it; the differential tests do.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn clone_sender(&self, lane: LaneId) {
-        let _gate = self.gate();
-        self.world(|w| {
+        let _gate = self.gate(lane);
+        self.world(lane, |w| {
             w.shared.clone_sender();
             w.record(lane, Op::CloneSender);
         });
@@ -306,14 +325,14 @@ impl<B: Backend> Channel<B> {
     /// `drop(Sender)`. Dropping the last sender disconnects the channel: one permit of `ready`
     /// that every blocked receiver will pass on.
     pub fn drop_sender(&self, lane: LaneId) {
-        let _gate = self.gate();
-        let disconnected = self.world(|w| {
+        let _gate = self.gate(lane);
+        let disconnected = self.world(lane, |w| {
             let disconnected = w.shared.drop_sender();
             w.record(lane, Op::DropSender { disconnected });
             disconnected
         });
         if disconnected {
-            self.release(Wait::ChannelReady, |_| ());
+            self.release(lane, Wait::ChannelReady, |_| ());
         }
     }
 }
@@ -396,7 +415,7 @@ mod tests {
     ) -> Vec<(Action, Seen, Seen, usize, usize)> {
         // `unbounded()`: a capacity no sequence here fills.
         let model = Channel::<StdThreads>::new(capacity.unwrap_or(1 << 20), Observed::Pipe, false);
-        let main = model.world(|w| w.add_lane(Role::Producer(0), "main".into(), false));
+        let main = model.start_main(Role::Producer(0), "main".into());
         let (tx, rx) = match capacity {
             Some(c) => crossbeam_channel::bounded(c),
             None => crossbeam_channel::unbounded(),
@@ -481,7 +500,7 @@ mod tests {
                 }
             };
             hung = ours == Seen::Blocks;
-            let ours_len = model.world(|w| w.shared.items.len());
+            let ours_len = model.world(main, |w| w.shared.items.untracked().len());
             steps.push((action, ours, theirs, ours_len, rx.len()));
             if hung {
                 break;

@@ -8,14 +8,20 @@
 //! - `types`: the small types everything shares;
 //! - `trace`: what each step did, and the state after it;
 //! - `world`: the data of one execution (one shared structure and its threads);
-//! - `runtime`: the threads (lanes), their waits, joins and the hang detector;
+//! - `runtime`: the threads (lanes), their waits, tokens, joins and the hang detector;
+//! - `tracked`: the regions of shared data, each access declaring how it touches them;
+//! - `race`: the race check that keeps loom's reduction sound (docs/model.md, 3.12);
+//! - `fault`: faults seeded on purpose, switched on by unit tests only;
 //! - `queue`: `multiprocessing.Queue` itself, step by step after queues.py;
 //! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime.
 
 pub(crate) mod channel;
+pub(crate) mod fault;
 pub(crate) mod queue;
+pub(crate) mod race;
 pub(crate) mod runtime;
 mod trace;
+pub(crate) mod tracked;
 mod types;
 pub(crate) mod world;
 

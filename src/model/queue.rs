@@ -35,42 +35,51 @@
 //!   threads' steps, chosen by the checker: the timeout expires at whatever point a schedule
 //!   makes it. Each of its two waits (the lock, then the data) gets its own gap.
 
-use super::runtime::{Host, Runtime, Step};
+use super::fault::{self, Fault};
+use super::race::Clock;
+use super::runtime::{Held, Host, Runtime, Step};
 use super::trace::{EmptyCause, Op, Polled, Snapshot};
-use super::types::{Item, LaneId, Observed, Role, Wait};
+use super::tracked::{Fifo, Value};
+use super::types::{Item, LaneId, Observed, Role, Token, Wait};
 use super::world::{Structure, World};
 use crate::sync::Backend;
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// The state of a `multiprocessing.Queue`: its producers' buffers, the pipe and the reader
-/// lock, as the world holds them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// lock, as the world holds them. Each part is a tracked region (`crate::model::tracked`):
+/// every access by a step of the model declares how it touches it, for the race check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct QueueState {
     /// Items the pipe holds at most: the OS pipe's capacity divided by the item size.
     pub pipe_capacity: usize,
     /// Per producer: items put but not yet taken by its feeder (queues.py 76, 95).
-    pub buffers: Vec<VecDeque<Item>>,
+    pub buffers: Vec<Fifo<Item>>,
     /// Per producer: whether its feeder thread has been started (queues.py 93-94).
-    pub feeder_started: Vec<bool>,
+    pub feeder_started: Vec<Value<bool>>,
     /// Items written to the pipe and not yet read, in order.
-    pub pipe: VecDeque<Item>,
+    pub pipe: Fifo<Item>,
     /// The holder of the reader lock `_rlock` (queues.py 43).
-    pub reader: Option<LaneId>,
+    pub reader: Value<Option<LaneId>>,
     /// `JoinableQueue._unfinished_tasks` (queues.py 298, 318, 323).
-    pub unfinished_tasks: usize,
+    pub unfinished_tasks: Value<usize>,
 }
+
+/// Region names, per producer (a scenario has at most two).
+const BUFFERS: [&str; 2] = ["producer 0's buffer", "producer 1's buffer"];
+const FEEDERS_STARTED: [&str; 2] = ["producer 0's feeder started", "producer 1's feeder started"];
 
 impl QueueState {
     /// An empty queue with `producers` buffers and a pipe of `pipe_capacity` items.
     pub fn new(producers: usize, pipe_capacity: usize) -> QueueState {
         QueueState {
             pipe_capacity,
-            buffers: vec![VecDeque::new(); producers],
-            feeder_started: vec![false; producers],
-            pipe: VecDeque::new(),
-            reader: None,
-            unfinished_tasks: 0,
+            buffers: (0..producers).map(|p| Fifo::new(BUFFERS[p])).collect(),
+            feeder_started: (0..producers)
+                .map(|p| Value::new(FEEDERS_STARTED[p], false))
+                .collect(),
+            pipe: Fifo::new("pipe"),
+            reader: Value::new("reader lock", None),
+            unfinished_tasks: Value::new("unfinished tasks", 0),
         }
     }
 
@@ -79,18 +88,23 @@ impl QueueState {
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn qsize(&self) -> usize {
         let queued = |item: &&Item| **item != Item::Close;
-        self.buffers.iter().flatten().filter(queued).count() + self.pipe.len()
+        let buffered: usize = self
+            .buffers
+            .iter()
+            .map(|buffer| buffer.untracked().filter(queued).count())
+            .sum();
+        buffered + self.pipe.untracked().len()
     }
 }
 
 impl Structure for QueueState {
     fn holds(&self, wait: Wait) -> bool {
         match wait {
-            Wait::BufferItem(producer) => !self.buffers[producer].is_empty(),
-            Wait::PipeRoom => self.pipe.len() < self.pipe_capacity,
-            Wait::PipeData => !self.pipe.is_empty(),
-            Wait::ReaderLock => self.reader.is_none(),
-            Wait::TasksDone => self.unfinished_tasks == 0,
+            Wait::BufferItem(producer) => self.buffers[producer].untracked().len() > 0,
+            Wait::PipeRoom => self.pipe.untracked().len() < self.pipe_capacity,
+            Wait::PipeData => self.pipe.untracked().len() > 0,
+            Wait::ReaderLock => self.reader.untracked().is_none(),
+            Wait::TasksDone => self.unfinished_tasks.untracked() == 0,
             Wait::Exit(_) | Wait::ChannelReady | Wait::ChannelRoom => false,
         }
     }
@@ -100,10 +114,10 @@ impl Structure for QueueState {
             buffers: self
                 .buffers
                 .iter()
-                .map(|buffer| buffer.iter().copied().collect())
+                .map(|buffer| buffer.untracked().copied().collect())
                 .collect(),
-            pipe: self.pipe.iter().copied().collect(),
-            reader: self.reader,
+            pipe: self.pipe.untracked().copied().collect(),
+            reader: self.reader.untracked(),
             channel: None,
             blocked,
         }
@@ -112,8 +126,8 @@ impl Structure for QueueState {
     fn leftover(&self) -> Vec<Item> {
         self.buffers
             .iter()
-            .flatten()
-            .chain(&self.pipe)
+            .flat_map(Fifo::untracked)
+            .chain(self.pipe.untracked())
             .copied()
             .filter(|item| *item != Item::Close)
             .collect()
@@ -125,16 +139,16 @@ pub(crate) struct Queue<B: Backend> {
     runtime: Runtime<B, QueueState>,
     observed: Observed,
     /// Per producer: permits = items in its buffer (`_notempty`, queues.py 75-76, 228-231).
-    buffers: Vec<B::Semaphore>,
+    buffers: Vec<B::Semaphore<Clock>>,
     /// Permits = items in the pipe: what `recv_bytes` waits for.
-    items: B::Semaphore,
+    items: B::Semaphore<Clock>,
     /// Permits = free slots in the pipe: what `send_bytes` waits for when the pipe is full.
-    room: B::Semaphore,
+    room: B::Semaphore<Clock>,
     /// Makes polls and the steps they observe conflict (see the module doc).
     gate: B::Mutex,
     /// `JoinableQueue._cond` (queues.py 299), with `join()`'s wait for the count to reach 0.
     tasks: B::Mutex,
-    tasks_done: B::Semaphore,
+    tasks_done: B::Semaphore<Clock>,
 }
 
 impl<B: Backend> Host<B> for Queue<B> {
@@ -150,13 +164,20 @@ impl<B: Backend> Host<B> for Queue<B> {
 
     /// `None` for the reader lock, which no thread blocks on (see
     /// [`Observed::PipeAndReaderLock`]), and for joins.
-    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore> {
+    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore<Clock>> {
         match wait {
             Wait::BufferItem(producer) => Some(&self.buffers[producer]),
             Wait::PipeRoom => Some(&self.room),
             Wait::PipeData => Some(&self.items),
             Wait::TasksDone => Some(&self.tasks_done),
             Wait::ReaderLock | Wait::Exit(_) | Wait::ChannelReady | Wait::ChannelRoom => None,
+        }
+    }
+
+    fn token(&self, token: Token) -> &B::Mutex {
+        match token {
+            Token::Gate => &self.gate,
+            Token::Tasks => &self.tasks,
         }
     }
 }
@@ -185,21 +206,29 @@ impl<B: Backend> Queue<B> {
         })
     }
 
-    /// Writes `items` into the pipe before any thread runs, as if a feeder had flushed them.
-    pub fn prefill(&self, items: impl IntoIterator<Item = Item>) {
+    /// The gate, held by `lane` until dropped; `None` where a seeded fault drops it.
+    fn gate(&self, lane: LaneId, dropped_by: Fault) -> Option<Held<'_, B, QueueState>> {
+        (!fault::active(dropped_by)).then(|| self.lock(lane, Token::Gate))
+    }
+
+    /// Writes `items` into the pipe before any other thread runs, as if a feeder had flushed
+    /// them (`lane` is the main thread).
+    pub fn prefill(&self, lane: LaneId, items: impl IntoIterator<Item = Item>) {
         for item in items {
-            self.take_now(Wait::PipeRoom, |_| ());
-            self.release(Wait::PipeData, |w| w.shared.pipe.push_back(item));
+            self.take_now(lane, Wait::PipeRoom, |_| ());
+            self.release(lane, Wait::PipeData, |w| w.shared.pipe.append(item));
         }
     }
 
     /// `put(obj)` by producer `producer` (queues.py 86-96): append to that producer's buffer,
     /// starting its feeder on the first put. Never touches the pipe.
     pub fn put(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
-        let start_feeder = self.release(Wait::BufferItem(producer), |w| {
-            let start = !w.shared.feeder_started[producer];
-            w.shared.feeder_started[producer] = true;
-            w.shared.buffers[producer].push_back(item);
+        let start_feeder = self.release(lane, Wait::BufferItem(producer), |w| {
+            let start = !w.shared.feeder_started[producer].get();
+            if start {
+                w.shared.feeder_started[producer].set(true);
+            }
+            w.shared.buffers[producer].append(item);
             w.record(lane, Op::Put { item });
             start
         });
@@ -212,8 +241,11 @@ impl<B: Backend> Queue<B> {
     /// under `_cond`.
     pub fn put_task(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
         {
-            let _cond = B::lock(&self.tasks);
-            self.world(|w| w.shared.unfinished_tasks += 1);
+            let _cond = self.lock(lane, Token::Tasks);
+            self.world(lane, |w| {
+                let tasks = w.shared.unfinished_tasks.get();
+                w.shared.unfinished_tasks.set(tasks + 1);
+            });
         }
         self.put(lane, producer, item);
     }
@@ -226,10 +258,15 @@ impl<B: Backend> Queue<B> {
         } else {
             format!("feeder-{producer}")
         };
-        let feeder = self.spawn(None, Role::Feeder(producer), name, false, move |q, me| {
-            q.feed(me, producer)
-        });
-        self.world(|w| w.record(lane, Op::StartFeeder { lane: feeder }));
+        let feeder = self.spawn(
+            lane,
+            false,
+            Role::Feeder(producer),
+            name,
+            false,
+            move |q, me| q.feed(me, producer),
+        );
+        self.world(lane, |w| w.record(lane, Op::StartFeeder { lane: feeder }));
     }
 
     /// `_feed` (queues.py 211-272): pop the buffer in FIFO order (236) and write each item to
@@ -244,9 +281,10 @@ impl<B: Backend> Queue<B> {
     fn feed(&self, lane: LaneId, producer: usize) -> Step<()> {
         loop {
             let closing = self.acquire(lane, Wait::BufferItem(producer), |w| {
-                let closing = w.shared.buffers[producer].front() == Some(&Item::Close);
+                let buffer = &mut w.shared.buffers[producer];
+                let closing = buffer.head() == Some(Item::Close);
                 if closing {
-                    w.shared.buffers[producer].pop_front();
+                    buffer.take_head();
                     w.record(lane, Op::FeederExit);
                 }
                 closing
@@ -255,12 +293,12 @@ impl<B: Backend> Queue<B> {
                 return Ok(());
             }
             self.acquire(lane, Wait::PipeRoom, |_| ())?;
-            let _gate = B::lock(&self.gate);
-            self.release(Wait::PipeData, |w| {
+            let _gate = self.gate(lane, Fault::UngatedWrite);
+            self.release(lane, Wait::PipeData, |w| {
                 let item = w.shared.buffers[producer]
-                    .pop_front()
+                    .take_head()
                     .expect("a permit per item");
-                w.shared.pipe.push_back(item);
+                w.shared.pipe.append(item);
                 w.record(lane, Op::Flush { item });
             });
         }
@@ -275,7 +313,13 @@ impl<B: Backend> Queue<B> {
             "get() beside reader-lock observers is not modelled"
         );
         let read = |w: &mut World<QueueState>| {
-            let item = w.shared.pipe.pop_front().expect("a permit per item");
+            let pipe = &mut w.shared.pipe;
+            let item = if fault::active(Fault::PipeLifo) && pipe.untracked().len() > 1 {
+                pipe.take_tail()
+            } else {
+                pipe.take_head()
+            };
+            let item = item.expect("a permit per item");
             w.record(lane, Op::Get { item });
             item
         };
@@ -284,10 +328,10 @@ impl<B: Backend> Queue<B> {
         } else {
             // The item stays visible in the pipe until the read, which polls must see.
             self.acquire(lane, Wait::PipeData, |_| ())?;
-            let _gate = B::lock(&self.gate);
-            self.world(read)
+            let _gate = self.lock(lane, Token::Gate);
+            self.world(lane, read)
         };
-        self.release(Wait::PipeRoom, |_| ());
+        self.release(lane, Wait::PipeRoom, |_| ());
         Ok(item)
     }
 
@@ -296,7 +340,12 @@ impl<B: Backend> Queue<B> {
     /// while items sit in a producer's buffer.
     pub fn get_nowait(&self, lane: LaneId) -> Polled {
         let polled = self
-            .try_read(lane, Patience::NONE, |polled| Op::GetNowait { polled })
+            .try_read(
+                lane,
+                Patience::NONE,
+                Some(Fault::UngatedGetNowait),
+                |polled| Op::GetNowait { polled },
+            )
             .expect("a read that may not wait never waits");
         self.release_if_read(lane, polled)
     }
@@ -307,9 +356,13 @@ impl<B: Backend> Queue<B> {
     /// point the checker chooses. The deadline is shared, but a lock won after waiting may leave
     /// any time for the poll, so each of the two waits gets its own gap.
     pub fn get_timeout(&self, lane: LaneId) -> Polled {
-        let mut patience = Patience::FULL;
+        let mut patience = if fault::active(Fault::TimedGetNeverWaits) {
+            Patience::NONE
+        } else {
+            Patience::FULL
+        };
         loop {
-            match self.try_read(lane, patience, |polled| Op::GetTimeout { polled }) {
+            match self.try_read(lane, patience, None, |polled| Op::GetTimeout { polled }) {
                 Ok(polled) => return self.release_if_read(lane, polled),
                 Err(Wait::ReaderLock) => patience.lock = false,
                 Err(_) => patience.data = false,
@@ -322,11 +375,12 @@ impl<B: Backend> Queue<B> {
     /// would wait for (holding the reader lock if it got it, as CPython's `poll(timeout)`
     /// does); otherwise the result. A returned item leaves the reader lock held, for
     /// [`Queue::release_if_read`]. The reader lock is world data under the gate: in this mode no
-    /// reader blocks on it.
+    /// reader blocks on it. `fault` is the seeded fault that would drop its gate.
     fn try_read(
         &self,
         lane: LaneId,
         patience: Patience,
+        fault: Option<Fault>,
         op: fn(Polled) -> Op,
     ) -> Result<Polled, Wait> {
         assert_eq!(
@@ -334,34 +388,48 @@ impl<B: Backend> Queue<B> {
             Observed::PipeAndReaderLock,
             "polling reads need Observed::PipeAndReaderLock"
         );
-        let _gate = B::lock(&self.gate);
-        let (holder, empty) = self.world(|w| {
+        let poll = |w: &mut World<QueueState>| {
             (
-                w.shared.reader.filter(|&h| h != lane),
+                w.shared.reader.get().filter(|&h| h != lane),
                 w.shared.pipe.is_empty(),
             )
-        });
+        };
+        if fault.is_some_and(fault::active) {
+            // The seeded fault: the poll outside the gate, an `Empty` answered from it.
+            let (holder, empty) = self.world(lane, poll);
+            let cause = match holder {
+                Some(holder) => EmptyCause::ReaderLockHeld(holder),
+                None => EmptyCause::PipeEmpty,
+            };
+            if holder.is_some() || empty {
+                let polled = self::empty(cause);
+                self.world(lane, |w| w.record(lane, op(polled)));
+                return Ok(polled);
+            }
+        }
+        let _gate = self.lock(lane, Token::Gate);
+        let (holder, empty) = self.world(lane, poll);
         let outcome = match holder {
             Some(_) if patience.lock => Err(Wait::ReaderLock),
             Some(holder) => Ok(self::empty(EmptyCause::ReaderLockHeld(holder))),
             None if !empty => {
-                let item = self.take_now(Wait::PipeData, |w| {
-                    w.shared.reader = Some(lane);
-                    w.shared.pipe.pop_front().expect("checked non-empty")
+                let item = self.take_now(lane, Wait::PipeData, |w| {
+                    w.shared.reader.set(Some(lane));
+                    w.shared.pipe.take_head().expect("checked non-empty")
                 });
-                self.release(Wait::PipeRoom, |_| ());
+                self.release(lane, Wait::PipeRoom, |_| ());
                 Ok(Polled::Item { item })
             }
             None if patience.data => {
-                self.world(|w| w.shared.reader = Some(lane));
+                self.world(lane, |w| w.shared.reader.set(Some(lane)));
                 Err(Wait::PipeData)
             }
             None => {
-                self.world(|w| w.shared.reader = None);
+                self.world(lane, |w| w.shared.reader.set(None));
                 Ok(self::empty(EmptyCause::PipeEmpty))
             }
         };
-        self.world(|w| {
+        self.world(lane, |w| {
             let event = match outcome {
                 Ok(polled) => op(polled),
                 Err(wait) => Op::AwaitTimeout { wait },
@@ -375,9 +443,9 @@ impl<B: Backend> Queue<B> {
     /// `self._rlock.release()` (queues.py 120), a step of its own.
     fn release_if_read(&self, lane: LaneId, polled: Polled) -> Polled {
         if matches!(polled, Polled::Item { .. }) {
-            let _gate = B::lock(&self.gate);
-            self.world(|w| {
-                w.shared.reader = None;
+            let _gate = self.lock(lane, Token::Gate);
+            self.world(lane, |w| {
+                w.shared.reader.set(None);
                 w.record(lane, Op::ReleaseReaderLock);
             });
         }
@@ -386,17 +454,19 @@ impl<B: Backend> Queue<B> {
 
     /// `empty()` (queues.py 128-129): polls the pipe only; buffered items do not count.
     pub fn empty(&self, lane: LaneId) -> bool {
+        let _gate = self.gate(lane, Fault::UngatedEmpty);
         self.poll_pipe(lane, |empty| Op::PollEmpty { empty })
     }
 
     /// The seed's pass criterion: `jobs.empty()` (the same poll as [`Queue::empty`]).
     pub fn seed_check(&self, lane: LaneId) -> bool {
+        let _gate = self.lock(lane, Token::Gate);
         self.poll_pipe(lane, |empty| Op::SeedCheck { empty })
     }
 
+    /// Polls the pipe, as the caller's gate orders it.
     fn poll_pipe(&self, lane: LaneId, op: impl FnOnce(bool) -> Op) -> bool {
-        let _gate = B::lock(&self.gate);
-        self.world(|w| {
+        self.world(lane, |w| {
             let empty = w.shared.pipe.is_empty();
             w.record(lane, op(empty));
             empty
@@ -405,33 +475,40 @@ impl<B: Backend> Queue<B> {
 
     /// `JoinableQueue.task_done()` (queues.py 321-326): the last one wakes `join()`.
     pub fn task_done(&self, lane: LaneId) {
-        let _cond = B::lock(&self.tasks);
-        let done = self.world(|w| {
-            w.shared.unfinished_tasks = w
+        let _cond = self.lock(lane, Token::Tasks);
+        let done = self.world(lane, |w| {
+            let tasks = w
                 .shared
                 .unfinished_tasks
+                .get()
                 .checked_sub(1)
                 .expect("task_done() called too many times");
+            w.shared.unfinished_tasks.set(tasks);
             w.record(lane, Op::TaskDone);
-            w.shared.unfinished_tasks == 0
+            tasks == 0
         });
         if done {
-            self.release(Wait::TasksDone, |_| ());
+            self.release(lane, Wait::TasksDone, |_| ());
         }
     }
 
     /// `JoinableQueue.join()` (queues.py 328-331): waits, under `_cond`, until every task is
     /// done. The last `task_done()` leaves one permit for it: this assumes the count reaches
     /// zero once, which holds because the harness puts every task before any worker starts.
+    /// Its return observes the jobs processed so far (what `drained_before_join` judges), so
+    /// the race check sees that order too.
     pub fn join_tasks(&self, lane: LaneId) -> Step<()> {
         let done = {
-            let _cond = B::lock(&self.tasks);
-            self.world(|w| w.shared.unfinished_tasks == 0)
+            let _cond = self.lock(lane, Token::Tasks);
+            self.world(lane, |w| w.shared.unfinished_tasks.get() == 0)
         };
         if !done {
             self.acquire(lane, Wait::TasksDone, |_| ())?;
         }
-        self.world(|w| w.record(lane, Op::JoinQueue));
+        self.world(lane, |w| {
+            w.processed.observe();
+            w.record(lane, Op::JoinQueue);
+        });
         Ok(())
     }
 
@@ -439,7 +516,7 @@ impl<B: Backend> Queue<B> {
     /// then `_finalize_join` joins the feeder (queues.py 194-202), which first flushes every
     /// item before the marker; leftovers beyond the pipe's room make the producer hang.
     pub fn exit_producer(self: &Arc<Self>, lane: LaneId, producer: usize) -> Step<()> {
-        let feeder = self.world(|w| {
+        let feeder = self.world(lane, |w| {
             w.lanes
                 .iter()
                 .position(|l| l.role == Role::Feeder(producer))
@@ -502,9 +579,10 @@ mod tests {
     #[test]
     fn qsize_counts_buffers_and_pipe_but_not_the_close_marker() {
         let mut queue = QueueState::new(2, 4);
-        queue.buffers[0].extend([Item::Job(0), Item::Close]);
-        queue.buffers[1].push_back(Item::Sentinel);
-        queue.pipe.push_back(Item::Job(1));
+        queue.buffers[0].append(Item::Job(0));
+        queue.buffers[0].append(Item::Close);
+        queue.buffers[1].append(Item::Sentinel);
+        queue.pipe.append(Item::Job(1));
         assert_eq!(queue.qsize(), 3);
         assert_eq!(
             queue.leftover(),
@@ -529,18 +607,18 @@ mod tests {
                     next += 1;
                     let room = world.holds(Wait::PipeRoom);
                     if room {
-                        world.shared.pipe.push_back(Item::Job(next));
+                        world.shared.pipe.append(Item::Job(next));
                     }
                     prop_assert_eq!(room, tx.try_send(next).is_ok(), "write of {}", next);
                 } else {
                     let ours = world
                         .holds(Wait::PipeData)
-                        .then(|| world.shared.pipe.pop_front())
+                        .then(|| world.shared.pipe.take_head())
                         .flatten()
                         .map(job);
                     prop_assert_eq!(ours, rx.try_recv().ok());
                 }
-                prop_assert_eq!(world.shared.pipe.len(), rx.len());
+                prop_assert_eq!(world.shared.pipe.untracked().len(), rx.len());
             }
         }
 
@@ -552,7 +630,7 @@ mod tests {
             // `true`: put the next job; `false`: a blocking get(). A get with nothing put blocks
             // forever: the model declares the hang, crossbeam times out; the sequence ends there.
             let queue = Queue::<StdThreads>::new(1, pipe_capacity, Observed::Nothing, false);
-            let main = queue.world(|w| w.add_lane(Role::Producer(0), "producer".into(), false));
+            let main = queue.start_main(Role::Producer(0), "producer".into());
             let (tx, rx) = crossbeam_channel::unbounded();
             let mut expected: VecDeque<u32> = VecDeque::new();
             let mut next = 0u32;

@@ -1,18 +1,28 @@
-//! The threads of a model: lanes, waits on semaphores, joins and the hang detector, shared by
-//! every shared structure a model is built of (the queue, the channel).
+//! The threads of a model: lanes, waits on semaphores, tokens, joins and the hang detector,
+//! shared by every shared structure a model is built of (the queue, the channel).
 //!
 //! A structure implements [`Host`]: it owns a [`Runtime`] and says which of its semaphores
-//! each [`Wait`] blocks on; everything else here comes with the trait. This is where the
-//! soundness rules of docs/model.md, section 3.6 are kept for every structure: a permit is
-//! taken before the world changes and returned after ([`Host::acquire`], [`Host::release`]),
-//! so the world never shows less than the permits promise; and a thread that may block in the
-//! backend is marked blocked in the world first ([`Host::acquire`], [`Host::join`]), so the
-//! hang detector never mistakes it for a running one.
+//! each [`Wait`] blocks on and which mutex each [`Token`] is; everything else here comes with
+//! the trait. **Every access to shared data and every backend operation of the model goes
+//! through these methods**, which is what keeps the soundness rules of docs/model.md for every
+//! structure, and for any operation built on them:
+//! - a permit is taken before the world changes and returned after ([`Host::acquire`],
+//!   [`Host::release`]), so the world never shows less than the permits promise (section 3.6);
+//! - a thread that may block in the backend is marked blocked in the world first
+//!   ([`Host::acquire`], [`Host::join`]), so the hang detector never mistakes it for a running
+//!   one (section 3.7);
+//! - each thread's vector clock and current step follow the backend operations it makes, so
+//!   the race check (`crate::model::race`) judges every world access by loom's own
+//!   happens-before and dependencies (section 3.12);
+//! - every world access is one step of the enumerating backend, which is told what the access
+//!   returned ([`Host::world`]).
 
+use super::race::Clock;
 use super::trace::Op;
-use super::types::{LaneId, Role, Wait};
+use super::types::{LaneId, Role, Token, Wait};
 use super::world::{Interrupted, LaneState, Structure, World};
-use crate::sync::{Backend, lock};
+use crate::sync::{Backend, hash128, lock};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// The result of a step that may be cut short by a hang or a shutdown.
@@ -34,6 +44,39 @@ impl<B: Backend, S> Runtime<B, S> {
     }
 }
 
+/// The hash of the world's key (`World::key`), 128 bits wide.
+fn key128<S: Structure>(world: &World<S>) -> u128 {
+    let mut halves = [DefaultHasher::new(), DefaultHasher::new()];
+    for (salt, hasher) in halves.iter_mut().enumerate() {
+        hasher.write_u8(salt as u8);
+        world.key(hasher);
+    }
+    (u128::from(halves[1].finish()) << 64) | u128::from(halves[0].finish())
+}
+
+/// Ghost data handed back from a world access: not part of what the access returned to its
+/// thread's behaviour, so not hashed.
+struct Ghost<T>(T);
+
+impl<T> Hash for Ghost<T> {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+/// A held token: unlocking it (on drop) publishes the holder's clock first.
+pub(crate) struct Held<'a, B: Backend, S> {
+    runtime: &'a Runtime<B, S>,
+    lane: LaneId,
+    token: Token,
+    guard: Option<B::Guard<'a>>,
+}
+
+impl<B: Backend, S> Drop for Held<'_, B, S> {
+    fn drop(&mut self) {
+        lock(&self.runtime.world).unlocking(self.lane, self.token);
+        drop(self.guard.take());
+    }
+}
+
 /// A shared structure of the model, with the threads that use it.
 pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
     /// The structure's own state, which the world holds.
@@ -43,27 +86,58 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// The semaphore `wait` blocks on; `None` for waits that never block on one (joins, which
     /// the joined thread's exit ends).
-    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore>;
+    fn semaphore(&self, wait: Wait) -> Option<&B::Semaphore<Clock>>;
 
-    /// Runs `f` on the world. Never call a backend primitive inside `f`: it may switch threads
-    /// while this (non-reentrant) lock is held.
-    fn world<R>(&self, f: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
-        f(&mut lock(&self.runtime().world))
+    /// The backend mutex that is `token`.
+    fn token(&self, token: Token) -> &B::Mutex;
+
+    /// Runs `f` on the world as thread `lane`: one access to the model's shared data, checked
+    /// for races (`crate::model::race`) and, under the enumerating backend, one step.
+    ///
+    /// Never call a backend primitive inside `f`: it may switch threads while this
+    /// (non-reentrant) lock is held. `f` hands its thread nothing but its result (no writes to
+    /// the caller's variables): the enumerating backend knows a thread's state by what its
+    /// accesses returned.
+    fn world<R: Hash>(&self, lane: LaneId, f: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
+        access::<B, _, _>(self.runtime(), Some(lane), f)
     }
 
-    /// Registers and starts a thread of the model. `body`'s result decides whether the lane
-    /// exited or was stopped.
+    /// Registers the main thread (the harness's producer 0), before any other exists.
+    fn start_main(&self, role: Role, name: String) -> LaneId {
+        access::<B, _, _>(self.runtime(), None, |w| {
+            w.add_lane(None, role, name, false)
+        })
+    }
+
+    /// Locks `token` for `lane` until the returned guard is dropped.
+    fn lock(&self, lane: LaneId, token: Token) -> Held<'_, B, Self::Shared> {
+        let guard = B::lock(self.token(token));
+        // Ghost data only (the race check's clocks): no step of its own.
+        lock(&self.runtime().world).locked(lane, token);
+        Held {
+            runtime: self.runtime(),
+            lane,
+            token,
+            guard: Some(guard),
+        }
+    }
+
+    /// Registers and starts a thread of the model on behalf of `parent`, which records the
+    /// start in its trace if `record`. `body`'s result decides whether the lane exited or was
+    /// stopped.
+    #[allow(clippy::too_many_arguments)]
     fn spawn(
         self: &Arc<Self>,
-        parent: Option<LaneId>,
+        parent: LaneId,
+        record: bool,
         role: Role,
         name: String,
         daemon: bool,
         body: impl FnOnce(&Arc<Self>, LaneId) -> Step<()> + Send + 'static,
     ) -> LaneId {
-        let lane = self.world(|w| {
-            let lane = w.add_lane(role, name.clone(), daemon);
-            if let Some(parent) = parent {
+        let lane = self.world(parent, |w| {
+            let lane = w.add_lane(Some(parent), role, name.clone(), daemon);
+            if record {
                 w.record(parent, Op::Spawn { lane });
             }
             lane
@@ -80,7 +154,7 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
     /// Marks `lane` as exited (or stopped) and runs the hang detector: the exit of the last
     /// running thread can leave every other one blocked.
     fn finish(&self, lane: LaneId, result: Step<()>) {
-        let hung = self.world(|w| {
+        let hung = self.world(lane, |w| {
             let (state, op) = match result {
                 Ok(()) => (LaneState::Exited, Op::Exit),
                 Err(why) => (
@@ -99,19 +173,20 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
             w.detect_hang()
         });
         if hung {
-            self.interrupt_all();
+            self.interrupt_all(lane);
         }
     }
 
     /// Releases every blocked lane, so that each notices the hang and unwinds.
-    fn interrupt_all(&self) {
-        self.interrupt(|w| (0..w.lanes.len()).collect());
+    fn interrupt_all(&self, lane: LaneId) {
+        self.interrupt(lane, |w| (0..w.lanes.len()).collect());
     }
 
-    /// Releases the blocked lanes that `which` selects: one permit of the semaphore each waits
-    /// on. (A lane blocked joining another is released by that one's exit.)
-    fn interrupt(&self, which: impl Fn(&World<Self::Shared>) -> Vec<LaneId>) {
-        let waits: Vec<Wait> = self.world(|w| {
+    /// Releases, on behalf of `lane`, the blocked lanes that `which` selects: one permit of the
+    /// semaphore each waits on. (A lane blocked joining another is released by that one's
+    /// exit.)
+    fn interrupt(&self, lane: LaneId, which: impl Fn(&World<Self::Shared>) -> Vec<LaneId>) {
+        let waits: Vec<Wait> = self.world(lane, |w| {
             let chosen = which(w);
             chosen
                 .into_iter()
@@ -123,7 +198,8 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
         });
         for wait in waits {
             if let Some(semaphore) = self.semaphore(wait) {
-                B::release(semaphore);
+                // The woken thread unwinds: what it learns from the permit does not matter.
+                B::release(semaphore, Clock::default());
             }
         }
     }
@@ -135,7 +211,7 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
     /// look running to the detector. The last thread to block declares the hang instead of
     /// blocking; no checker ever sees a real deadlock.
     fn register(&self, lane: LaneId, wait: Wait) -> Step<()> {
-        let declared = self.world(|w| {
+        let declared = self.world(lane, |w| {
             if let Some(why) = w.interruption(lane) {
                 return Err(why);
             }
@@ -147,49 +223,60 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
             Ok(w.detect_hang())
         })?;
         if declared {
-            self.interrupt_all();
+            self.interrupt_all(lane);
             return Err(Interrupted::Hang);
         }
         Ok(())
     }
 
-    /// Marks `lane` running again after a wait, unless the wait ended because the execution
-    /// hung or shut down.
-    fn resume(&self, lane: LaneId) -> Step<()> {
-        self.world(|w| {
-            if let Some(why) = w.interruption(lane) {
-                return Err(why);
-            }
-            w.lanes[lane].state = LaneState::Running;
-            Ok(())
-        })
-    }
-
     /// Takes a permit of `wait`'s semaphore, blocking (visibly to the hang detector) while
-    /// there is none; then `then` changes the world.
-    fn acquire<R>(
+    /// there is none; then, in the same world access that marks `lane` running again (unless
+    /// the wait ended because the execution hung or shut down), `then` changes the world.
+    fn acquire<R: Hash>(
         &self,
         lane: LaneId,
         wait: Wait,
         then: impl FnOnce(&mut World<Self::Shared>) -> R,
     ) -> Step<R> {
         self.register(lane, wait)?;
-        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
-        self.resume(lane)?;
-        Ok(self.world(then))
+        let stamp = B::acquire(self.semaphore(wait).expect("a semaphore wait"));
+        self.world(lane, |w| {
+            w.acquired(lane, wait, &stamp);
+            if let Some(why) = w.interruption(lane) {
+                return Err(why);
+            }
+            w.lanes[lane].state = LaneState::Running;
+            Ok(then(w))
+        })
     }
 
     /// Takes a permit that the world says is there and that nobody can take first (the caller
     /// holds the token that orders every taker), so this never blocks; then `then`.
-    fn take_now<R>(&self, wait: Wait, then: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
-        B::acquire(self.semaphore(wait).expect("a semaphore wait"));
-        self.world(then)
+    fn take_now<R: Hash>(
+        &self,
+        lane: LaneId,
+        wait: Wait,
+        then: impl FnOnce(&mut World<Self::Shared>) -> R,
+    ) -> R {
+        let stamp = B::acquire(self.semaphore(wait).expect("a semaphore wait"));
+        self.world(lane, |w| {
+            w.acquired(lane, wait, &stamp);
+            then(w)
+        })
     }
 
     /// `then` changes the world; then a permit of `wait`'s semaphore is returned.
-    fn release<R>(&self, wait: Wait, then: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
-        let result = self.world(then);
-        B::release(self.semaphore(wait).expect("a semaphore wait"));
+    fn release<R: Hash>(
+        &self,
+        lane: LaneId,
+        wait: Wait,
+        then: impl FnOnce(&mut World<Self::Shared>) -> R,
+    ) -> R {
+        let (result, Ghost(stamp)) = self.world(lane, |w| {
+            let result = then(w);
+            (result, Ghost(w.released(lane, wait)))
+        });
+        B::release(self.semaphore(wait).expect("a semaphore wait"), stamp);
         result
     }
 
@@ -205,17 +292,23 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
         if let Some(handle) = handle {
             B::join(handle);
         }
-        self.resume(lane)?;
-        self.world(|w| w.record(lane, Op::Joined { lane: target }));
-        Ok(())
+        self.world(lane, |w| {
+            w.joined(lane, target);
+            if let Some(why) = w.interruption(lane) {
+                return Err(why);
+            }
+            w.lanes[lane].state = LaneState::Running;
+            w.record(lane, Op::Joined { lane: target });
+            Ok(())
+        })
     }
 
     /// The main thread's exit, which ends the execution: daemon threads die with it (they
     /// unwind), then every thread is joined so the world is final. Returns the final world.
     fn exit_main(self: Arc<Self>, main: LaneId, result: Step<()>) -> World<Self::Shared> {
-        self.world(|w| w.shutdown = true);
+        self.world(main, |w| w.shutdown = true);
         self.finish(main, result);
-        self.interrupt(|w| {
+        self.interrupt(main, |w| {
             (0..w.lanes.len())
                 .filter(|&lane| w.lanes[lane].daemon)
                 .collect()
@@ -229,4 +322,26 @@ pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// Gives up the structure for its runtime (the last step of [`Host::exit_main`]).
     fn into_runtime(self) -> Runtime<B, Self::Shared>;
+}
+
+/// One access to the world by `lane` (`None`: before any thread exists).
+fn access<B: Backend, S: Structure, R: Hash>(
+    runtime: &Runtime<B, S>,
+    lane: Option<LaneId>,
+    f: impl FnOnce(&mut World<S>) -> R,
+) -> R {
+    // A thread unwinding (an execution the enumerating backend abandons) only tidies up.
+    if !std::thread::panicking() {
+        B::before_shared_access();
+    }
+    let mut world = lock(&runtime.world);
+    if let Some(lane) = lane.filter(|_| B::REDUCES) {
+        world.enter(lane);
+    }
+    let result = f(&mut world);
+    world.leave();
+    if B::KEYS_STATES {
+        B::observed(hash128(&result), &|| key128(&world));
+    }
+    result
 }

@@ -9,7 +9,7 @@ use super::types::{Item, JobId, LaneId, Wait};
 use serde::Serialize;
 
 /// Why `get_nowait()` raised `Empty`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "cause", content = "holder")]
 pub enum EmptyCause {
     /// Cause (a): the pipe had nothing readable at the poll (queues.py 115-116).
@@ -19,7 +19,7 @@ pub enum EmptyCause {
 }
 
 /// What a non-blocking read returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Polled {
     /// An item was read.
@@ -35,7 +35,7 @@ pub enum Polled {
 }
 
 /// What a channel's `recv()` or `try_recv()` returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Received {
     /// A message was received.
@@ -50,7 +50,7 @@ pub enum Received {
 }
 
 /// One step of one thread, in queue (or channel) terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum Op {
     /// The harness started a thread.
@@ -207,19 +207,40 @@ pub struct Event {
 pub(crate) struct Trace {
     events: Vec<Event>,
     record_states: bool,
+    /// Per lane, a hash of its events so far, `Block`s excepted: what the enumerating backend
+    /// keys a state by (see [`Trace::facts`]).
+    chains: Vec<u64>,
+    /// The jobs processed when `JoinableQueue.join()` returned, if it did.
+    processed_at_join: Option<Vec<JobId>>,
 }
 
 impl Trace {
     pub fn new(record_states: bool) -> Trace {
         Trace {
-            events: Vec::new(),
             record_states,
+            ..Trace::default()
         }
     }
     pub fn records_states(&self) -> bool {
         self.record_states
     }
     pub fn push(&mut self, event: Event) {
+        if !matches!(event.op, Op::Block { .. }) {
+            if self.chains.len() <= event.lane {
+                self.chains.resize(event.lane + 1, 0);
+            }
+            let chain = &mut self.chains[event.lane];
+            *chain = hash_of(&(*chain, event.op));
+        }
+        if event.op == Op::JoinQueue {
+            let processed = self.events.iter().filter_map(|e| match e.op {
+                Op::Process { job } => Some(job),
+                _ => None,
+            });
+            let mut processed: Vec<JobId> = processed.collect();
+            processed.sort_unstable();
+            self.processed_at_join = Some(processed);
+        }
         self.events.push(event);
     }
     /// What `lane` did last, if anything.
@@ -230,7 +251,19 @@ impl Trace {
             .find(|e| e.lane == lane)
             .map(|e| e.op)
     }
+    /// What of the log a final state is judged by (docs/model.md, section 3.12): each lane's
+    /// own events in its own order (`Block`s, the hang detector's bookkeeping, excepted), and
+    /// the one order between lanes a property reads, which jobs were processed before
+    /// `join()` returned.
+    pub fn facts(&self) -> (&[u64], Option<&[JobId]>) {
+        (&self.chains, self.processed_at_join.as_deref())
+    }
     pub fn into_events(self) -> Vec<Event> {
         self.events
     }
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(value)
 }

@@ -12,7 +12,7 @@ pub type JobId = u32;
 pub type LaneId = usize;
 
 /// What travels through the queue or channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "job")]
 pub enum Item {
     /// Job number `n`.
@@ -25,7 +25,7 @@ pub enum Item {
 }
 
 /// What a blocked thread waits for. Each is a predicate over the world's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "for", content = "of")]
 pub enum Wait {
     /// A feeder waits for its producer's buffer to be non-empty (queues.py 228-231).
@@ -48,7 +48,7 @@ pub enum Wait {
 }
 
 /// The role of a thread, which fixes its name in traces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "role", content = "index")]
 pub(crate) enum Role {
     /// Producer `p`; producer 0 is the harness's main thread (the seed's `main()`).
@@ -72,4 +72,23 @@ pub(crate) enum Observed {
     /// `get_nowait()` or `get(timeout=t)` observe the reader lock and the pipe; no reader
     /// blocks in `get()`, so the reader lock is world data under the gate, never waited on.
     PipeAndReaderLock,
+}
+
+/// A token (a backend mutex that guards no data): what orders the steps that must be seen
+/// together (docs/model.md, section 3.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Token {
+    /// Orders polls with the reads and writes they observe, and writes with each other.
+    Gate,
+    /// `JoinableQueue._cond`: orders the task count's reads and writes.
+    Tasks,
+}
+
+impl Token {
+    /// Every token, in index order.
+    pub const ALL: [Token; 2] = [Token::Gate, Token::Tasks];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }

@@ -10,6 +10,7 @@ pub use counterexample::Counterexample;
 pub(crate) use counterexample::count_preemptions;
 pub use property::Property;
 
+use crate::model::race::Race;
 use crate::model::world::{Structure, World};
 use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Role, Wait};
 use crate::scenario::Scenario;
@@ -34,12 +35,17 @@ pub(crate) struct Outcome {
     #[cfg_attr(not(test), allow(dead_code))]
     pub roles: Vec<Role>,
     pub events: Vec<Event>,
+    /// The first race the model's race check found (docs/model.md, section 3.12): a bug in
+    /// the model, which makes loom's verdicts untrustworthy. Every checker refuses such an
+    /// execution ([`Outcome::assert_race_free`]).
+    pub race: Option<Race>,
 }
 
 impl Outcome {
     /// The outcome of an execution that ended with `world`.
     pub fn new<S: Structure>(world: World<S>, scenario: Scenario) -> Outcome {
         let leftover = world.shared.leftover();
+        let race = world.race.clone();
         let events = world.trace.into_events();
         let seed_check = events.iter().find_map(|e| match e.op {
             Op::SeedCheck { empty } => Some(empty),
@@ -47,13 +53,27 @@ impl Outcome {
         });
         Outcome {
             scenario,
-            processed: world.processed,
+            processed: world.processed.into_entries(),
             leftover,
             hang: world.hang,
             seed_check,
             roles: world.lanes.iter().map(|lane| lane.role).collect(),
             lanes: world.lanes.into_iter().map(|lane| lane.name).collect(),
             events,
+            race,
+        }
+    }
+
+    /// Panics if the race check found a race: the model broke the condition that makes loom's
+    /// reduction sound, so no verdict of this search can be trusted. This is a bug in
+    /// drainproof's model, never in the protocol checked.
+    pub fn assert_race_free(&self) {
+        if let Some(race) = &self.race {
+            panic!(
+                "drainproof's model broke the race rule of docs/model.md, section 3.12, in \
+                 {}: {race}; loom's verdicts on it cannot be trusted (a bug in drainproof)",
+                self.scenario
+            );
         }
     }
 

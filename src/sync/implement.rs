@@ -8,37 +8,40 @@ macro_rules! implement_backend {
     ($(#[$attr:meta])* $name:ident : $sync:path, $thread:path) => {
         implement_backend! {
             $(#[$attr])* $name: $sync, $thread,
+            reduces = false,
             semaphore = {
-                pub struct Semaphore {
-                    permits: sync::Mutex<usize>,
+                pub struct Semaphore<S> {
+                    stamps: sync::Mutex<$crate::sync::Stamps<S>>,
                     available: sync::Condvar,
                 }
 
-                impl Semaphore {
+                impl<S: $crate::sync::Stamp> Semaphore<S> {
                     pub fn new(permits: usize) -> Self {
                         Semaphore {
-                            permits: sync::Mutex::new(permits),
+                            stamps: sync::Mutex::new($crate::sync::Stamps::new(permits)),
                             available: sync::Condvar::new(),
                         }
                     }
 
-                    pub fn acquire(&self) {
-                        let mut permits = $crate::sync::unpoisoned(self.permits.lock());
-                        while *permits == 0 {
-                            permits = $crate::sync::unpoisoned(self.available.wait(permits));
+                    pub fn acquire(&self) -> S {
+                        let mut stamps = $crate::sync::unpoisoned(self.stamps.lock());
+                        loop {
+                            if let Some(stamp) = stamps.take() {
+                                return stamp;
+                            }
+                            stamps = $crate::sync::unpoisoned(self.available.wait(stamps));
                         }
-                        *permits -= 1;
                     }
 
-                    pub fn release(&self) {
-                        *$crate::sync::unpoisoned(self.permits.lock()) += 1;
+                    pub fn release(&self, stamp: S) {
+                        $crate::sync::unpoisoned(self.stamps.lock()).release(&stamp);
                         self.available.notify_one();
                     }
                 }
             }
         }
     };
-    ($(#[$attr:meta])* $name:ident : $sync:path, $thread:path, semaphore = { $($semaphore:item)* }) => {
+    ($(#[$attr:meta])* $name:ident : $sync:path, $thread:path, reduces = $reduces:literal, semaphore = { $($semaphore:item)* }) => {
         $(#[$attr])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
@@ -53,8 +56,10 @@ macro_rules! implement_backend {
             impl $crate::sync::Backend for $name {
                 type Mutex = sync::Mutex<()>;
                 type Guard<'a> = sync::MutexGuard<'a, ()>;
-                type Semaphore = Semaphore;
+                type Semaphore<S: $crate::sync::Stamp> = Semaphore<S>;
                 type JoinHandle = thread::JoinHandle<()>;
+
+                const REDUCES: bool = $reduces;
 
                 fn new_mutex() -> Self::Mutex {
                     sync::Mutex::new(())
@@ -62,14 +67,14 @@ macro_rules! implement_backend {
                 fn lock(mutex: &Self::Mutex) -> Self::Guard<'_> {
                     $crate::sync::unpoisoned(mutex.lock())
                 }
-                fn new_semaphore(permits: usize) -> Self::Semaphore {
+                fn new_semaphore<S: $crate::sync::Stamp>(permits: usize) -> Self::Semaphore<S> {
                     Semaphore::new(permits)
                 }
-                fn acquire(semaphore: &Self::Semaphore) {
-                    semaphore.acquire();
+                fn acquire<S: $crate::sync::Stamp>(semaphore: &Self::Semaphore<S>) -> S {
+                    semaphore.acquire()
                 }
-                fn release(semaphore: &Self::Semaphore) {
-                    semaphore.release();
+                fn release<S: $crate::sync::Stamp>(semaphore: &Self::Semaphore<S>, stamp: S) {
+                    semaphore.release(stamp);
                 }
                 fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> Self::JoinHandle {
                     thread::Builder::new()

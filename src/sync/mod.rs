@@ -61,6 +61,7 @@ implement_backend! {
     /// preemption bound. Usable only inside `loom::model`; behind the `loom` feature.
     #[cfg(feature = "loom")]
     Loom: loom::sync, loom::thread,
+    reduces = true,
     semaphore = {
         use crate::sync::loom_semaphore::Semaphore;
     }
@@ -69,10 +70,25 @@ implement_backend! {
 #[cfg(feature = "loom")]
 mod loom_semaphore;
 
+mod enumerate;
+pub use enumerate::Enumerate;
+pub(crate) use enumerate::{Enumeration, explore};
+
 implement_backend! {
     /// shuttle's controlled primitives: random, PCT and DFS schedules. Usable only inside a
     /// shuttle runner.
     Shuttle: shuttle::sync, shuttle::thread
+}
+
+/// A 128-bit hash of `value` (two 64-bit SipHashes of differently salted inputs): what the
+/// enumerating backend keys states by, wide enough that a collision among the states of a
+/// search is out of the question (for a million states, a chance below 10^-26).
+pub(crate) fn hash128(value: &impl std::hash::Hash) -> u128 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let build = BuildHasherDefault::<DefaultHasher>::default();
+    let low = build.hash_one((0u8, value));
+    let high = build.hash_one((1u8, value));
+    (u128::from(high) << 64) | u128::from(low)
 }
 
 /// loom's hard limit on threads in one model, the model's main thread included.
@@ -92,25 +108,97 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
     unpoisoned(mutex.lock())
 }
 
+/// What a permit carries from the thread that returns it to the thread that takes it: the
+/// returner's knowledge, for the model's race check (a vector clock, `crate::model::race`).
+/// Stamps are ghost data: no step of the model reads them, so they change no behaviour and no
+/// checker's exploration (loom's DPOR looks at which objects are touched, not at what a message
+/// holds).
+pub trait Stamp: Clone + Default + Send + 'static {
+    /// Joins `other` into `self` (their least upper bound).
+    fn join(&mut self, other: &Self);
+}
+
+impl Stamp for () {
+    fn join(&mut self, _: &Self) {}
+}
+
+/// A semaphore's stamps, kept beside its permits: every backend's semaphore updates them in
+/// the same atomic step as the permit it takes or returns.
+///
+/// The stamp a taker gets is loom's `mpsc` semantics (loom 0.7.3, `src/rt/mpsc.rs`): the join
+/// of the stamps of every release up to and including the one whose permit it takes (messages
+/// are received in the order they were sent, so the receiver of the `k`-th knows that the
+/// first `k` were sent), and nothing of later releases.
+#[derive(Debug, Default)]
+pub struct Stamps<S> {
+    /// The join of every stamp released so far.
+    sent: S,
+    /// Per permit not yet taken, oldest first: `sent` as it was when it was released.
+    waiting: std::collections::VecDeque<S>,
+}
+
+impl<S: Stamp> Stamps<S> {
+    /// `permits` permits that no thread released (they carry the empty stamp).
+    pub fn new(permits: usize) -> Self {
+        Stamps {
+            sent: S::default(),
+            waiting: (0..permits).map(|_| S::default()).collect(),
+        }
+    }
+
+    /// A permit returned with `stamp`.
+    pub fn release(&mut self, stamp: &S) {
+        self.sent.join(stamp);
+        self.waiting.push_back(self.sent.clone());
+    }
+
+    /// The oldest permit, if there is one.
+    pub fn take(&mut self) -> Option<S> {
+        self.waiting.pop_front()
+    }
+}
+
 /// The primitives one checker provides. Implemented by zero-sized marker types.
 pub trait Backend: Sized + Send + Sync + 'static {
     /// A mutual-exclusion token: holding it is one critical section of the model.
     type Mutex: Send + Sync;
     /// Proof that the token is held.
     type Guard<'a>;
-    /// A counting semaphore: every wait of the model.
-    type Semaphore: Send + Sync;
+    /// A counting semaphore whose permits carry [`Stamp`]s: every wait of the model.
+    type Semaphore<S: Stamp>: Send + Sync;
     /// A handle to join a spawned thread.
     type JoinHandle: Send;
 
+    /// Whether the backend's search relies on the model to show it every conflict (loom's
+    /// DPOR does): then every world access is checked for races (`crate::model::race`), which
+    /// is what keeps that reliance sound. The check is stated in terms of loom's steps; the
+    /// other backends schedule more finely, need no such condition, and skip it.
+    const REDUCES: bool = false;
+
+    /// Whether [`Backend::observed`] wants to be told what every access to the model's shared
+    /// data returned and the state after it (computing that costs a hash per access, so the
+    /// other backends say no).
+    const KEYS_STATES: bool = false;
+
     fn new_mutex() -> Self::Mutex;
     fn lock(mutex: &Self::Mutex) -> Self::Guard<'_>;
-    fn new_semaphore(permits: usize) -> Self::Semaphore;
-    /// Takes a permit, blocking until one is available.
-    fn acquire(semaphore: &Self::Semaphore);
-    /// Returns a permit, waking one waiter if any.
-    fn release(semaphore: &Self::Semaphore);
+    fn new_semaphore<S: Stamp>(permits: usize) -> Self::Semaphore<S>;
+    /// Takes a permit, blocking until one is available; returns its stamp ([`Stamps::take`]).
+    fn acquire<S: Stamp>(semaphore: &Self::Semaphore<S>) -> S;
+    /// Returns a permit with `stamp`, waking one waiter if any.
+    fn release<S: Stamp>(semaphore: &Self::Semaphore<S>, stamp: S);
     fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> Self::JoinHandle;
     /// Waits for the thread to finish; a panic in it is re-raised here.
     fn join(handle: Self::JoinHandle);
+
+    /// Called before every access to the model's shared data (the world, see
+    /// `crate::model::world`), outside any lock. Only the enumerating backend makes it a
+    /// scheduling point; loom and shuttle schedule at their own primitives only, and real
+    /// threads need no help.
+    fn before_shared_access() {}
+
+    /// After an access to the shared data, if [`Backend::KEYS_STATES`]: a hash of what the
+    /// access returned to its thread, and how to hash the shared state after it (which costs
+    /// more, and is asked for only when the state will be keyed).
+    fn observed(_result: u128, _state: &dyn Fn() -> u128) {}
 }

@@ -35,6 +35,7 @@ fn loom_endings(scenario: Scenario) -> BTreeSet<String> {
     builder.preemption_bound = None;
     builder.check(move || {
         let outcome = run_once::<Loom>(&scenario, false);
+        outcome.assert_race_free();
         let ending = Ending::from_outcome(&outcome);
         for property in PROPERTIES {
             let judged = ending.violation(property).map(|f| (f.kind, f.jobs));
