@@ -168,7 +168,7 @@ impl Scheduler for Replaying {
 /// of panicking, as shuttle's default `MaxSteps::FailAfter` would.
 pub const MAX_STEPS: usize = 1_000_000;
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     let mut config = Config::new();
     config.failure_persistence = FailurePersistence::None;
     config.silence_warnings = true;

@@ -4,6 +4,8 @@
 //! - [`search`]: the search itself, over any packed state space ([`search::Space`]).
 //! - [`table`]: its exact visited set; [`codec`]: a scenario's states in bytes.
 //! - [`judge`]: the properties, judged on how an execution ended.
+//! - [`refinement`]: an execution of the code-level model, validated step by step against the
+//!   relation.
 //!
 //! The search judges every *terminal* state (no step enabled: the execution finished or hung)
 //! against the properties, in breadth-first order, so the first violation it meets ends a
@@ -13,6 +15,7 @@
 
 pub mod codec;
 pub mod judge;
+pub mod refinement;
 pub mod search;
 pub mod table;
 
@@ -164,7 +167,7 @@ impl ScenarioSpace {
         PathStep {
             actor: kind.actor(),
             step: kind,
-            item: self.moved(from, kind),
+            item: r.moved(from, kind),
             buffers: (0..producers).map(|p| r.buffer(to, p)).collect(),
             pipe: r.pipe(to),
             workers: Local::ALL
@@ -180,23 +183,6 @@ impl ScenarioSpace {
         self.codec.pack(a, &mut x);
         self.codec.pack(b, &mut y);
         x == y
-    }
-
-    /// The item a step puts, writes or reads.
-    fn moved(&self, s: &State<Concrete, JobCounts>, kind: StepKind) -> Option<Item> {
-        use StepKind::*;
-        let r = &self.relation;
-        Some(match kind {
-            PutJob | PutSentinel | PutClose | Send => r.item(0, s.put[0]),
-            SecondPutSentinel | SecondPutClose => r.item(1, s.put[1]),
-            Flush { producer } | FeederExit { producer } => r.item(producer, s.taken[producer]),
-            Worker { .. } => {
-                let next = r.step(&Concrete, s, kind)?.1;
-                let producer = (0..2).find(|&p| next.read[p] != s.read[p])?;
-                r.item(producer, s.read[producer])
-            }
-            _ => return None,
-        })
     }
 
     /// The path through the states numbered `states`.
@@ -231,6 +217,8 @@ pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
 
 #[cfg(all(test, feature = "loom"))]
 mod loom_outcomes;
+#[cfg(test)]
+mod sampled_refinement;
 #[cfg(test)]
 mod tests;
 
