@@ -209,12 +209,16 @@ pub enum CheckError {
     Invalid(InvalidScenario),
     /// The binary was built without the `loom` feature.
     LoomUnavailable,
+    /// The code-level model could not follow a path of the step relation (a bfs
+    /// counterexample): the two disagree, and no trace is printed (see `bfs::follow`).
+    Refinement(String),
 }
 
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CheckError::Invalid(why) => why.fmt(f),
+            CheckError::Refinement(why) => f.write_str(why),
             CheckError::LoomUnavailable => f.write_str(
                 "--checker loom needs the `loom` feature: rebuild with \
                  `cargo run --release --features loom -- ...` (or use --checker pct)",
@@ -239,7 +243,7 @@ pub fn check(
     options: Options,
 ) -> Result<Report, CheckError> {
     if let Checker::Bfs { max_states } = checker {
-        return Ok(bfs::check(scenario, properties, max_states, options)?);
+        return bfs::check(scenario, properties, max_states, options);
     }
     let started = Instant::now();
     let found = match checker {

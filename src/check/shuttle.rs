@@ -187,7 +187,7 @@ type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'sta
 /// times. drainproof never reports through panics and has no use for the hook: before the
 /// first real run, shuttle installs it during one empty execution, and the hook that was there
 /// before is put back. A genuine panic still prints as Rust prints it.
-fn keep_shuttles_panic_hook_out() {
+pub(crate) fn keep_shuttles_panic_hook_out() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let before: Arc<PanicHook> = Arc::new(std::panic::take_hook());
@@ -332,6 +332,19 @@ pub fn search(
 
 /// Reruns one recorded schedule, with states.
 pub fn replay(handle: &ReplayHandle) -> Result<Counterexample, String> {
+    let (outcome, violation) = replay_outcome(handle)?;
+    Ok(Counterexample::new(
+        outcome,
+        violation,
+        None,
+        Some(handle.clone()),
+    ))
+}
+
+/// Reruns one recorded schedule, with states: the execution and the violation it has.
+pub(crate) fn replay_outcome(
+    handle: &ReplayHandle,
+) -> Result<(Outcome, crate::outcome::Violation), String> {
     let ReplayKind::Shuttle { seed, decisions } = &handle.kind else {
         return Err("not a shuttle handle".into());
     };
@@ -371,10 +384,5 @@ pub fn replay(handle: &ReplayHandle) -> Result<Counterexample, String> {
             handle.property
         )
     })?;
-    Ok(Counterexample::new(
-        outcome,
-        violation,
-        None,
-        Some(handle.clone()),
-    ))
+    Ok((outcome, violation))
 }

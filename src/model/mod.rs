@@ -4,11 +4,13 @@
 //! - [`runtime`]: the threads (lanes), their waits, joins and the hang detector.
 //! - [`queue`]: `multiprocessing.Queue` itself, step by step after queues.py.
 //! - [`channel`]: a crossbeam-style channel, the Rust idiom, on the same runtime.
-//! - [`world`]: the data every step reads and writes; [`trace`]: what each step did.
+//! - [`world`]: the data every step reads and writes; [`trace`]: what each step did;
+//!   [`tap`]: a copy of it, live, for a scheduler that steers by it.
 
 pub mod channel;
 pub mod queue;
 pub mod runtime;
+pub mod tap;
 pub mod trace;
 pub mod world;
 

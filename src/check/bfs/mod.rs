@@ -4,6 +4,7 @@
 //! - [`search`]: the search itself, over any packed state space ([`search::Space`]).
 //! - [`table`]: its exact visited set; [`codec`]: a scenario's states in bytes.
 //! - [`judge`]: the properties, judged on how an execution ended.
+//! - [`follow`]: a violation's shortest path, taken by the code-level model and printed.
 //! - [`refinement`]: an execution of the code-level model, validated step by step against the
 //!   relation.
 //!
@@ -14,6 +15,7 @@
 //! a state no deeper than the one it left (it notes whether any does).
 
 pub mod codec;
+pub mod follow;
 pub mod judge;
 pub mod refinement;
 pub mod search;
@@ -23,7 +25,7 @@ pub use judge::Finding;
 pub use search::Stats;
 
 use super::progress::Progress;
-use super::{Checker, Options, Report, Verdict};
+use super::{CheckError, Checker, Options, Report, Verdict};
 use crate::model::Item;
 use crate::outcome::Property;
 use crate::scenario::{InvalidScenario, Protocol, Scenario};
@@ -215,6 +217,8 @@ pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
         .collect()
 }
 
+#[cfg(test)]
+mod follow_tests;
 #[cfg(all(test, feature = "loom"))]
 mod loom_outcomes;
 #[cfg(test)]
@@ -237,7 +241,7 @@ pub fn check(
     properties: &[Property],
     max_states: Option<u64>,
     options: Options,
-) -> Result<Report, InvalidScenario> {
+) -> Result<Report, CheckError> {
     validate(scenario)?;
     let started = Instant::now();
     let space = ScenarioSpace::new(scenario, properties);
@@ -283,6 +287,19 @@ pub fn check(
             Vec::new(),
         ),
     };
+    // A violation's shortest path, taken by the code-level model: what is printed. A cycle
+    // has no finite execution to print (the relation has none in the catalog's protocols:
+    // every step moves an item or a thread forward).
+    let counterexample = match (&finding, cycle) {
+        (Some(finding), false) => {
+            let steps: Vec<StepKind> = path.iter().map(|p| p.step).collect();
+            Some(
+                follow::counterexample(scenario, &steps, finding)
+                    .map_err(CheckError::Refinement)?,
+            )
+        }
+        _ => None,
+    };
     Ok(Report {
         scenario: *scenario,
         properties: properties.to_vec(),
@@ -290,7 +307,7 @@ pub fn check(
         verdict,
         executions: 0,
         seconds: started.elapsed().as_secs_f64(),
-        counterexample: None,
+        counterexample,
         trials: None,
         bfs: Some(Exploration {
             stats: explored.stats,

@@ -86,8 +86,8 @@ pub struct Validated {
 }
 
 /// The relation's side of one execution of the model, advanced one event at a time.
-pub struct Refinement<'r> {
-    relation: &'r Relation<Concrete>,
+pub struct Refinement {
+    relation: Relation<Concrete>,
     state: Abstract,
     lanes: Vec<Lane>,
     steps: Vec<(usize, StepKind)>,
@@ -95,12 +95,12 @@ pub struct Refinement<'r> {
     events: usize,
 }
 
-impl<'r> Refinement<'r> {
+impl Refinement {
     /// Before the first event: the relation's initial state, the model's main thread (lane 0,
     /// producer 0) and nothing else.
-    pub fn new(relation: &'r Relation<Concrete>) -> Refinement<'r> {
+    pub fn new(relation: &Relation<Concrete>) -> Refinement {
         let refinement = Refinement {
-            relation,
+            relation: relation.clone(),
             state: relation.start(),
             lanes: vec![Lane {
                 role: Some(Role::Producer(0)),
@@ -429,7 +429,7 @@ impl<'r> Refinement<'r> {
         let kind = self
             .kind(lane, op)
             .map_err(|why| self.mismatch(format!("lane {lane}: {why}")))?;
-        let relation = self.relation;
+        let relation = self.relation.clone();
         let Some((_, next)) = relation.step(&Concrete, &self.state, kind) else {
             return Err(self.mismatch(format!(
                 "lane {lane} recorded {op:?}, but the relation's {kind:?} is not enabled in \
@@ -483,7 +483,7 @@ impl<'r> Refinement<'r> {
         kind: StepKind,
         before: &Abstract,
     ) -> Result<(), Mismatch> {
-        let relation = self.relation;
+        let relation = self.relation.clone();
         match (kind, op) {
             (StepKind::SpawnWorker, Op::Spawn { lane: worker }) => {
                 let index = before.spawned as usize;
@@ -548,7 +548,7 @@ impl<'r> Refinement<'r> {
 
     /// The model's state after an event against the relation's.
     fn compare(&self, snapshot: &crate::model::Snapshot) -> Result<(), Mismatch> {
-        let r = self.relation;
+        let r = &self.relation;
         let s = &self.state;
         let differ = |what: &str, model: String, relation: String| {
             Err(self.mismatch(format!(
@@ -624,7 +624,7 @@ impl<'r> Refinement<'r> {
                 self.lanes.len()
             )));
         }
-        let relation = self.relation;
+        let relation = self.relation.clone();
         let mut completed_joins = 0;
         let main_waits_for_worker = outcome.hang.as_ref().is_some_and(|stuck| {
             stuck.iter().any(|&(lane, wait)| {
