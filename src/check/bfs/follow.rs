@@ -10,10 +10,10 @@
 //! printed that the model did not produce.
 //!
 //! # How the model is steered
-//! [`Follow`] is a shuttle `Scheduler`. At each scheduling point it reads the events the model
+//! `Follow` is a shuttle `Scheduler`. At each scheduling point it reads the events the model
 //! recorded since the last one (through `crate::model::tap`), feeds them to a
-//! [`Refinement`](super::refinement::Refinement), which names the step each event is and keeps
-//! every worker's local state by lane, and matches each step against the steps of the path
+//! [`super::refinement::Refinement`] (which names the step each event is and keeps every
+//! worker's local state by lane), and matches each step against the steps of the path
 //! still to take. Then it runs, in order of preference: a thread that still owes an event of
 //! its last step (a `Process`, an `Exit`); a thread that takes one of the pending steps, in the
 //! path's order (for a worker step, the lowest-numbered worker in that local state: workers in

@@ -21,7 +21,7 @@
 //! `i` may leave the relation able to join a later, exited one, and a hang in that position
 //! ends, in the relation, after those joins (the argument is in `crate::step`'s module doc).
 //!
-//! Every abstract state the execution passes through is handed to [`Refinement::visit`], the one
+//! Every abstract state the execution passes through is handed to `Refinement::visit`, the one
 //! place where an invariant of the relation can be checked on every state of every execution.
 
 use super::judge::Finding;
