@@ -126,9 +126,18 @@ impl Relation<Concrete> {
         }
     }
 
-    /// The initial state, recording every job.
+    /// The initial state, recording every job. A prefilled pipe shared by two producers
+    /// (`foreign-sentinel --prefilled`) starts with its order too: every item is producer 0's
+    /// (the order is concrete data, which [`Relation::initial`] cannot write for a symbolic
+    /// `J`; the all-sizes proofs are about one producer).
     pub fn start(&self) -> State<Concrete, JobCounts> {
-        self.initial(&Concrete, JobCounts::new(self.sizes.jobs as usize))
+        let mut state = self.initial(&Concrete, JobCounts::new(self.sizes.jobs as usize));
+        if self.shape.two_producers() && self.shape.prefilled {
+            for _ in 0..self.sizes.jobs {
+                state.order = state.order.push(0);
+            }
+        }
+        state
     }
 
     /// Every step enabled in `s`, with the state after it.

@@ -177,3 +177,47 @@ fn the_trace_has_as_many_steps_of_the_relation_as_the_shortest_path() {
     assert_eq!(outcome_steps, bfs.path.len());
     assert_eq!(cx.jobs, (0..8).collect::<Vec<_>>());
 }
+
+/// Every violation bfs finds at small sizes, for every protocol, property and variant, is
+/// followed by the code-level model (a refinement failure would be an error here).
+#[test]
+fn every_small_violation_is_followed_by_the_model() {
+    let properties = [
+        Property::NoLostJob,
+        Property::NoDuplicate,
+        Property::Termination,
+        Property::SeedCheckSound,
+        Property::SeedCheckComplete,
+        Property::NoSpuriousEmpty,
+        Property::DrainedBeforeJoin,
+    ];
+    let mut violations = 0;
+    for protocol in Protocol::ALL {
+        for (workers, jobs, capacity) in
+            (1..=3).flat_map(|w| (1..=3).flat_map(move |j| (1..=2).map(move |c| (w, j, c))))
+        {
+            let plain = Scenario::new(protocol, workers, jobs, capacity);
+            let variants = [
+                plain,
+                plain.with_sentinels(1),
+                plain.with_sentinels(4),
+                plain.prefilled(),
+            ];
+            for scenario in variants {
+                if super::validate(&scenario).is_err() {
+                    continue;
+                }
+                for property in properties {
+                    let report = check(&scenario, &[property], None, Options::default())
+                        .unwrap_or_else(|e| panic!("{scenario} {property}: {e}"));
+                    if report.verdict == Verdict::Violated {
+                        violations += 1;
+                        let cx = report.counterexample.as_ref().expect("a printed trace");
+                        assert_eq!(cx.property, property, "{scenario}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(violations > 100, "{violations} violations followed");
+}

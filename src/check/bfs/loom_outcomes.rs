@@ -138,6 +138,7 @@ same_endings! {
     foreign_sentinel_w1_j2_c1: ForeignSentinel, 1, 2, 1;
     foreign_sentinel_w1_j1_c2_k2: ForeignSentinel, 1, 1, 2, with_sentinels(2);
     foreign_sentinel_w1_j1_c1_k0: ForeignSentinel, 1, 1, 1, with_sentinels(0);
+    foreign_sentinel_w1_j1_c2_prefilled: ForeignSentinel, 1, 1, 2, prefilled();
     empty_check_w1_j1_c1: EmptyCheck, 1, 1, 1;
     empty_check_w2_j1_c1: EmptyCheck, 2, 1, 1;
     empty_check_w2_j2_c1: EmptyCheck, 2, 2, 1;

@@ -24,7 +24,6 @@
 //! Every abstract state the execution passes through is handed to `Refinement::visit`, the one
 //! place where an invariant of the relation can be checked on every state of every execution.
 
-use super::judge::Finding;
 use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Received, Role, Wait};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
@@ -676,15 +675,4 @@ pub fn validate(scenario: &Scenario, outcome: &Outcome) -> Result<Validated, Mis
         refinement.feed(event)?;
     }
     refinement.finish(outcome)
-}
-
-impl Validated {
-    /// The violation the relation's last state has, judged as bfs judges a terminal state.
-    pub fn finding(
-        &self,
-        relation: &Relation<Concrete>,
-        property: crate::outcome::Property,
-    ) -> Option<Finding> {
-        relation.ending(&self.last).violation(property)
-    }
 }

@@ -74,6 +74,7 @@ sampled! {
     sentinel_w16_j8_c2_k18: Sentinel, 16, 8, 2, with_sentinels(18);
     sentinel_w16_j16_c16_prefilled: Sentinel, 16, 16, 16, prefilled();
     foreign_sentinel_w16_j16_c4: ForeignSentinel, 16, 16, 4;
+    foreign_sentinel_w8_j4_c4_prefilled: ForeignSentinel, 8, 4, 4, prefilled();
     empty_check_w16_j16_c4: EmptyCheck, 16, 16, 4;
     empty_check_w16_j8_c8_prefilled: EmptyCheck, 16, 8, 8, prefilled();
     empty_poll_w16_j16_c4: EmptyPoll, 16, 16, 4;
