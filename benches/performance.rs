@@ -8,7 +8,9 @@
 //! table, the targets of issue 8 and the machine it ran on) and docs/performance.svg (states
 //! and seconds against W, log scale). SPIN is driven directly (`spin -a` with `-D` macros,
 //! `gcc`, `pan`), not through verification/'s scripts. Environment: `DRAINPROOF_BENCH_LIMIT`
-//! (seconds per loom or bfs search, 600), `DRAINPROOF_SPIN_MEMLIM` (MB pan may use, 16000).
+//! (seconds per loom or bfs search, 600), `DRAINPROOF_SPIN_MEMLIM` (MB pan may use, 8000:
+//! the machine is shared), `DRAINPROOF_SPIN_LIMIT` (seconds per pan run, 600). Once SPIN runs
+//! out of memory or time on a configuration, the larger ones of the same series are skipped.
 //!
 //! State counts are deterministic; seconds and memory depend on the machine and its load,
 //! so compare ratios measured in one run. SPIN's states are not bfs's: SPIN names every
@@ -57,7 +59,7 @@ fn rows() -> Vec<Row> {
         rows.push(row(sentinel(w, 2, 1), true, true));
     }
     // The issue's series: eight jobs, a pipe of two, W up to where SPIN stops.
-    for w in [1, 2, 3, 4, 6, 8, 10, 12] {
+    for w in [1, 2, 3, 4, 5, 6, 8, 10, 12] {
         let mut r = row(sentinel(w, 8, 2), w == 1, true);
         if w == 12 {
             r.target = Some(Target::FasterThanSpin(100.0));
@@ -165,6 +167,19 @@ fn queue_pml() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("verification/spin/queue.pml")
 }
 
+/// The megabytes and seconds one `pan` run may use.
+fn spin_limits() -> (u64, f64) {
+    let memlim = std::env::var("DRAINPROOF_SPIN_MEMLIM")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8_000);
+    let seconds = std::env::var("DRAINPROOF_SPIN_LIMIT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600.0);
+    (memlim, seconds)
+}
+
 /// SPIN on queue.pml at the row's sizes: `spin -a`, `gcc`, then `pan`, timed (pan only).
 fn run_spin(scenario: &Scenario) -> Measured {
     let protocol = match scenario.protocol {
@@ -183,10 +198,7 @@ fn run_spin(scenario: &Scenario) -> Measured {
     ));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     std::fs::copy(queue_pml(), dir.join("queue.pml")).expect("queue.pml copied");
-    let memlim: u64 = std::env::var("DRAINPROOF_SPIN_MEMLIM")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(16_000);
+    let (memlim, time_limit) = spin_limits();
     let run = |program: &str, args: &[String]| {
         Command::new(program)
             .args(args)
@@ -236,7 +248,22 @@ fn run_spin(scenario: &Scenario) -> Measured {
     eprintln!("spin {scenario}: running pan (memory limit {memlim} MB)");
     let started = Instant::now();
     // -m: a search depth far above any reached here.
-    let out = run("./pan", &["-m1000000".to_string()]);
+    let mut pan = Command::new("./pan")
+        .arg("-m1000000")
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pan runs");
+    let mut timed_out = false;
+    while pan.try_wait().expect("pan's status").is_none() {
+        if started.elapsed().as_secs_f64() > time_limit {
+            pan.kill().ok();
+            timed_out = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = pan.wait_with_output().expect("pan's output");
     let seconds = started.elapsed().as_secs_f64();
     let log = String::from_utf8_lossy(&out.stdout).to_string();
     std::fs::remove_dir_all(&dir).ok();
@@ -252,8 +279,10 @@ fn run_spin(scenario: &Scenario) -> Measured {
         .lines()
         .find_map(|l| l.split("errors: ").nth(1))
         .and_then(|n| n.trim().parse::<u64>().ok());
-    let verdict = if log.contains("out of memory") {
-        "out of memory".to_string()
+    let verdict = if timed_out {
+        format!("over the time limit ({time_limit:.0} s)")
+    } else if log.contains("out of memory") || log.contains("MEMLIM") {
+        format!("out of memory ({memlim} MB)")
     } else {
         match errors {
             Some(0) => "proved".to_string(),
@@ -277,6 +306,11 @@ fn seconds(s: f64) -> String {
         let digits = (2 - s.log10().floor() as i32).clamp(0, 6) as usize;
         format!("{s:.digits$}")
     }
+}
+
+/// Whether a search ran to its end (a proof or a violation).
+fn finished(m: &Measured) -> bool {
+    m.verdict == "proved" || m.verdict.starts_with("violated")
 }
 
 /// `1234567` as `1,234,567`.
@@ -309,7 +343,7 @@ struct Result {
 }
 
 impl Result {
-    fn target(&self) -> String {
+    fn target(&self, all: &[Result]) -> String {
         let bfs_seconds = self.bfs.seconds.unwrap_or(f64::INFINITY);
         let exhaustive = self.bfs.verdict == "proved";
         let met = |ok: bool| if ok { "met" } else { "MISSED" };
@@ -327,7 +361,46 @@ impl Result {
                         met(exhaustive && speedup >= ratio)
                     )
                 }
-                _ => format!("{ratio:.0}x faster than SPIN: SPIN did not finish here"),
+                Some(_) => {
+                    let series = |r: &&Result| {
+                        let (a, b) = (&r.row.scenario, &self.row.scenario);
+                        (a.protocol, a.jobs, a.pipe_capacity)
+                            == (b.protocol, b.jobs, b.pipe_capacity)
+                    };
+                    // Where SPIN stopped, and the largest configuration it finished.
+                    let stopped = all.iter().filter(series).find(|r| {
+                        r.spin
+                            .as_ref()
+                            .is_some_and(|m| m.count.is_some() && !finished(m))
+                    });
+                    let largest = all
+                        .iter()
+                        .filter(series)
+                        .filter(|r| r.spin.as_ref().is_some_and(finished))
+                        .max_by_key(|r| r.row.scenario.workers);
+                    let why = stopped.map_or("SPIN did not finish".to_string(), |r| {
+                        format!(
+                            "SPIN stopped at W={}: {}",
+                            r.row.scenario.workers,
+                            r.spin.as_ref().map_or("", |m| m.verdict.as_str())
+                        )
+                    });
+                    let at = largest.map_or(String::new(), |r| {
+                        let spin = r.spin.as_ref().and_then(|m| m.seconds).unwrap_or(0.0);
+                        let bfs = r.bfs.seconds.unwrap_or(f64::INFINITY);
+                        format!(
+                            "; at W={}, the largest it finished, bfs was {:.0}x faster",
+                            r.row.scenario.workers,
+                            spin / bfs
+                        )
+                    });
+                    format!(
+                        "{ratio:.0}x faster than SPIN: not measurable here ({why}{at}); bfs \
+                         exhaustive here: {}",
+                        met(exhaustive)
+                    )
+                }
+                None => format!("{ratio:.0}x faster than SPIN: spin not installed"),
             },
             Some(Target::Within { seconds, gib }) => {
                 let memory_ok = gib.is_none_or(|g| self.bfs.mib.unwrap_or(0.0) <= g * 1024.0);
@@ -380,8 +453,8 @@ fn machine(spin: &Option<String>) -> String {
 
 fn table(results: &[Result]) -> String {
     let mut out = String::from(
-        "| configuration | loom executions | loom s | bfs states | bfs s | bfs MiB | SPIN states | SPIN s | SPIN MiB | verdicts (loom / bfs / SPIN) | target |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| configuration | loom executions | loom s | bfs states | bfs s | bfs MiB | SPIN states | SPIN s | SPIN MiB | SPIN s / bfs s | verdicts (loom / bfs / SPIN) | target |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in results {
         let verdicts = [&r.loom, &Some(r.bfs.clone()), &r.spin]
@@ -394,9 +467,15 @@ fn table(results: &[Result]) -> String {
                 .and_then(|m| m.mib)
                 .map_or("—".to_string(), |x| format!("{x:.1}"))
         };
+        let ratio = match (&r.spin, r.bfs.seconds) {
+            (Some(spin), Some(bfs)) if finished(spin) && finished(&r.bfs) && bfs > 0.0 => {
+                format!("{:.0}", spin.seconds.unwrap_or(0.0) / bfs)
+            }
+            _ => "—".to_string(),
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {ratio} | {} | {} |",
             r.row.scenario,
             cell_count(&r.loom),
             cell_seconds(&r.loom),
@@ -407,7 +486,7 @@ fn table(results: &[Result]) -> String {
             cell_seconds(&r.spin),
             mib(&r.spin),
             verdicts,
-            r.target()
+            r.target(results)
         )
         .unwrap();
     }
@@ -422,7 +501,7 @@ fn main() {
     if spin.is_none() {
         eprintln!("spin is not installed (apt-get install -y spin): its columns stay empty");
     }
-    let mut results = Vec::new();
+    let mut results: Vec<Result> = Vec::new();
     for row in rows() {
         let label = row.scenario.to_string();
         if filter.as_ref().is_some_and(|f| !label.contains(f.as_str())) {
@@ -439,7 +518,23 @@ fn main() {
         });
         let (bfs, report) = run_checker(&row.scenario, Checker::Bfs { max_states: None });
         let trace_steps = report.counterexample.as_ref().map(|cx| cx.steps);
-        let spin = (row.spin && spin.is_some()).then(|| run_spin(&row.scenario));
+        // SPIN failed on a smaller configuration of the same series: skip this one.
+        let failed_before = results.iter().find(|r| {
+            let s = &r.row.scenario;
+            s.protocol == row.scenario.protocol
+                && (s.jobs, s.pipe_capacity) == (row.scenario.jobs, row.scenario.pipe_capacity)
+                && s.workers < row.scenario.workers
+                && r.spin
+                    .as_ref()
+                    .is_some_and(|m| m.count.is_none() || !finished(m))
+        });
+        let spin = (row.spin && spin.is_some()).then(|| match failed_before {
+            Some(r) => Measured {
+                verdict: format!("not run (SPIN failed at W={})", r.row.scenario.workers),
+                ..Measured::default()
+            },
+            None => run_spin(&row.scenario),
+        });
         let result = Result {
             row,
             loom,
@@ -468,6 +563,8 @@ fn main() {
 }
 
 fn document(table: &str, machine: &str) -> String {
+    let (memlim, seconds) = spin_limits();
+    let spin_limits = format!("`-DMEMLIM={memlim}` MB and {seconds} s per `pan` run");
     format!(
         "# Performance: loom, bfs and SPIN on the same configurations\n\n\
          <!-- Generated by `cargo bench --features loom --bench performance -- --write`; do not edit. -->\n\n\
@@ -483,7 +580,8 @@ fn document(table: &str, machine: &str) -> String {
          states stored; the seconds are `pan`'s run, without compiling it). A `—` is a checker \
          that cannot run that configuration (loom beyond its thread limit or time limit; \
          queue.pml models sentinel, empty-poll and empty-check only; SPIN past the memory \
-         it was given). For a violation, bfs's seconds include replaying its shortest \
+         or time it was given, {spin_limits}, after which the larger configurations of the \
+         same series are not run). For a violation, bfs's seconds include replaying its shortest \
          counterexample through the code-level model and printing the trace \
          (`drainproof check ... --checker bfs`). State counts are deterministic; seconds and \
          memory depend on the machine and its load, so compare the ratios of one run.\n\n\
@@ -533,18 +631,17 @@ mod plot {
                             .filter(|_| finished)
                     })
                     .collect();
+                let style = if dashed { ", dashed" } else { "" };
                 Line {
-                    name: format!("{name} (J={jobs}, C={capacity})"),
+                    name: format!("{name} (J={jobs}, C={capacity}{style})"),
                     color,
                     dashed,
                     points,
                 }
             };
-            lines.push(pick("SPIN states", RED, &|r| r.spin.as_ref()));
-            lines.push(pick("bfs states", BLUE, &|r| Some(&r.bfs)));
-            lines.push(pick("loom executions", RGBColor(0, 140, 0), &|r| {
-                r.loom.as_ref()
-            }));
+            lines.push(pick("SPIN", RED, &|r| r.spin.as_ref()));
+            lines.push(pick("bfs", BLUE, &|r| Some(&r.bfs)));
+            lines.push(pick("loom", RGBColor(0, 140, 0), &|r| r.loom.as_ref()));
         }
         lines.retain(|l| !l.points.is_empty());
         lines
@@ -559,13 +656,17 @@ mod plot {
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.0))
             .fold(1.0, f64::max);
-        for (panel, (title, value)) in panels.iter().zip([
-            (
-                "states (loom: executions)",
-                (|p: &(f64, f64, f64)| p.1) as fn(&(f64, f64, f64)) -> f64,
-            ),
-            ("seconds", |p: &(f64, f64, f64)| p.2),
-        ]) {
+        for (index, (panel, (title, value))) in panels
+            .iter()
+            .zip([
+                (
+                    "states (loom: executions)",
+                    (|p: &(f64, f64, f64)| p.1) as fn(&(f64, f64, f64)) -> f64,
+                ),
+                ("seconds", |p: &(f64, f64, f64)| p.2),
+            ])
+            .enumerate()
+        {
             let values: Vec<f64> = lines
                 .iter()
                 .flat_map(|l| l.points.iter().map(value))
@@ -582,6 +683,7 @@ mod plot {
                 .unwrap();
             chart
                 .configure_mesh()
+                .light_line_style(WHITE)
                 .x_desc("workers W")
                 .y_label_formatter(&|y| format!("{y:.0e}"))
                 .x_label_formatter(&|x| format!("{x:.0}"))
@@ -611,6 +713,10 @@ mod plot {
                             .map(|&p| Circle::new(p, 3, line.color.filled())),
                     )
                     .unwrap();
+            }
+            // One legend, on the first panel: the lines are the same in both.
+            if index > 0 {
+                continue;
             }
             chart
                 .configure_series_labels()
