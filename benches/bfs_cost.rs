@@ -70,6 +70,7 @@ fn main() {
         let options = Options {
             progress: true,
             time_limit: Some(limit),
+            ..Options::default()
         };
         let report = check(
             &scenario,
@@ -78,7 +79,10 @@ fn main() {
             options,
         )
         .expect("a valid scenario");
-        let bfs = report.bfs.as_ref().expect("bfs reports its exploration");
+        let bfs = report
+            .exploration
+            .as_ref()
+            .expect("bfs reports its exploration");
         let s = &bfs.stats;
         let names: Vec<&str> = properties.iter().map(|p| p.name()).collect();
         let target = match target {

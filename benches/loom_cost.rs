@@ -65,6 +65,7 @@ fn main() {
         let options = Options {
             progress: true,
             time_limit: row.limit,
+            ..Options::default()
         };
         let report = check(&scenario, &Property::DRAIN, checker, options).expect("valid");
         let bound = row

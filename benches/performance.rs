@@ -115,6 +115,7 @@ fn run_checker(scenario: &Scenario, checker: Checker) -> (Measured, drainproof::
     let options = Options {
         progress: true,
         time_limit: Some(limit()),
+        ..Options::default()
     };
     let started = Instant::now();
     let report = check(scenario, &Property::DRAIN, checker, options).expect("a valid scenario");
@@ -124,12 +125,12 @@ fn run_checker(scenario: &Scenario, checker: Checker) -> (Measured, drainproof::
         assert!(!text.is_empty());
     }
     let seconds = started.elapsed().as_secs_f64();
-    let count = match &report.bfs {
+    let count = match &report.exploration {
         Some(bfs) => bfs.stats.states,
         None => report.executions,
     };
     let mib = report
-        .bfs
+        .exploration
         .as_ref()
         .map(|bfs| bfs.stats.peak_bytes as f64 / (1024.0 * 1024.0));
     let verdict = match &report.verdict {
@@ -315,7 +316,15 @@ fn finished(m: &Measured) -> bool {
 
 /// `1234567` as `1,234,567`.
 fn thousands(n: u64) -> String {
-    drainproof::check::bfs::thousands(n)
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn cell_count(m: &Option<Measured>) -> String {

@@ -1,9 +1,10 @@
 //! The seed's `main()` and its workers, run once on any backend; and the same experiment in
 //! its Rust form, over a crossbeam-style channel.
 
-use crate::model::{
-    Channel, Host, Item, LaneId, Observed, Op, Polled, Queue, RecvError, Role, Step,
-};
+use crate::model::channel::{Channel, RecvError};
+use crate::model::queue::Queue;
+use crate::model::runtime::{Host, Step};
+use crate::model::{Item, LaneId, Observed, Op, Polled, Role};
 use crate::outcome::Outcome;
 use crate::scenario::{Protocol, Scenario};
 use crate::sync::Backend;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 
 /// Runs one execution of `scenario` and returns what happened. Call it inside the checker's
 /// model closure (loom, shuttle) or directly (real threads).
-pub fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
+pub(crate) fn run_once<B: Backend>(scenario: &Scenario, record_states: bool) -> Outcome {
     if scenario.protocol.uses_channel() {
         return run_channel::<B>(scenario, record_states);
     }

@@ -1,27 +1,41 @@
 //! drainproof model-checks job-queue drain protocols over a faithful model of Python's
-//! `multiprocessing.Queue` (buffer, feeder thread, bounded pipe, reader lock), with loom
-//! (exhaustive), shuttle (random, PCT, DFS) and real threads.
+//! `multiprocessing.Queue` (per-producer buffer, feeder thread, bounded pipe, reader lock,
+//! `empty()`), written once against swappable primitives and run under loom (exhaustive),
+//! shuttle (random, PCT, DFS) and real threads.
 //!
-//! - [`sync`]: the swappable primitives ([`sync::Backend`]).
-//! - [`model`]: the queue, written once against them.
-//! - [`step`]: the same protocols as a step relation with the workers counted, which
-//!   `--checker bfs` explores exhaustively at sizes loom cannot reach.
-//! - [`harness`]: the seed's `main()` and the protocols' workers.
-//! - [`outcome`]: what an execution did, and the properties it is judged by.
-//! - [`check`]: one entry point for every checker, with honest verdicts.
-//! - [`render`]: counterexamples as text, mermaid and words.
-//! - [`catalog`]: the numbered theorems `drainproof prove` runs and docs/proofs.md cites.
+//! The API is small: describe a [`Scenario`] (a [`Protocol`] and its sizes), pick the
+//! [`Property`]s to hold and a [`Checker`], and [`check()`] answers with a [`Report`] whose
+//! [`Verdict`] is never rounded up and whose bounds say what the search covered. A violation
+//! comes with a [`Counterexample`]: the whole trace, and a handle that [`replay`] reruns step
+//! for step. [`render`] prints reports as the command line does; [`catalog`] holds the
+//! numbered theorems `drainproof prove` runs.
+//!
+//! The crate is layered, each layer using only those before it:
+//! `sync` (the swappable primitives) -> [`model`] (the queue and channel, written once) ->
+//! [`step`] (the same protocols as a step relation, workers counted, which `--checker bfs`
+//! explores exhaustively far beyond loom's thread limit) ->
+//! `outcome` (what an execution did, properties, counterexamples) -> `report` (the answer
+//! as data) -> [`render`] -> `check` (the checkers) -> [`catalog`]; the command line is the
+//! binary's own. Its rules and the model's correspondence to CPython are in docs/model.md.
+#![warn(missing_docs)]
 
 pub mod catalog;
-pub mod check;
-pub mod harness;
+mod check;
+mod harness;
 pub mod model;
-pub mod outcome;
+mod outcome;
 pub mod render;
-pub mod scenario;
+mod report;
+mod scenario;
 pub mod step;
-pub mod sync;
+mod sync;
 
-pub use check::{Checker, Counterexample, Options, Report, Verdict, check, replay};
-pub use outcome::Property;
-pub use scenario::{Protocol, Scenario};
+pub use check::{CheckError, Options, ReplayError, check, replay};
+pub use outcome::{Counterexample, Kind, Property};
+pub use report::{
+    BoundedSearch, Checker, Coverage, Exploration, Finding, MalformedHandle, PathStep,
+    ReplayHandle, ReplayKind, Report, Run, Stats, TrialStats, Verdict,
+};
+pub use scenario::{
+    InvalidScenario, MAX_JOBS, MAX_PIPE_CAPACITY, MAX_WORKERS, Naming, Protocol, Scenario, Size,
+};

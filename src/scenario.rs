@@ -1,12 +1,13 @@
-//! A scenario: which drain protocol, how many workers and jobs, how big a pipe.
+//! A scenario: which drain protocol, how many workers and jobs, how big a pipe; and why a
+//! scenario may be refused.
 
 use crate::sync::LOOM_MAX_THREADS;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
-/// The drain protocols drainproof knows. The kebab-case names are part of the CLI contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
+/// The drain protocols drainproof knows. Their [names](Protocol::name) are part of the CLI
+/// and JSON contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Protocol {
     /// The seed's `worker_bad`: loop `get_nowait()` until `Empty`, then exit.
     EmptyPoll,
@@ -29,6 +30,7 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// Every protocol, in the order of `--help`.
     pub const ALL: [Protocol; 8] = [
         Protocol::EmptyPoll,
         Protocol::Sentinel,
@@ -40,6 +42,7 @@ impl Protocol {
         Protocol::ChannelTryRecv,
     ];
 
+    /// The protocol's name on the command line, in JSON and in replay handles.
     pub fn name(self) -> &'static str {
         match self {
             Protocol::EmptyPoll => "empty-poll",
@@ -53,6 +56,7 @@ impl Protocol {
         }
     }
 
+    /// The protocol named `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Protocol> {
         Protocol::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -62,8 +66,8 @@ impl Protocol {
         matches!(self, Protocol::Sentinel | Protocol::ForeignSentinel)
     }
 
-    /// Whether the protocol runs over a crossbeam-style channel (`crate::model::Channel`)
-    /// instead of `multiprocessing.Queue`. Its capacity is the scenario's `pipe_capacity`.
+    /// Whether the protocol runs over a crossbeam-style channel instead of
+    /// `multiprocessing.Queue`. Its capacity is the scenario's `pipe_capacity`.
     pub fn uses_channel(self) -> bool {
         matches!(self, Protocol::ChannelDisconnect | Protocol::ChannelTryRecv)
     }
@@ -78,23 +82,45 @@ impl Protocol {
     }
 }
 
+impl Serialize for Protocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// `--protocol` on the command line takes [`Protocol::name`].
+impl clap::ValueEnum for Protocol {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Protocol::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-/// The largest sizes accepted. They keep a real-threads run and a shuttle schedule finite;
-/// loom has its own, stricter limit (threads).
+/// The most workers a scenario may have. The limits keep a real-threads run and a shuttle
+/// schedule finite; loom has its own, stricter limit (threads).
 pub const MAX_WORKERS: usize = 64;
+/// The most jobs (and sentinels) a scenario may have.
 pub const MAX_JOBS: usize = 10_000;
+/// The largest pipe (or channel) capacity a scenario may have.
 pub const MAX_PIPE_CAPACITY: usize = 10_000;
 
 /// One configuration of the seed's experiment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scenario {
+    /// The drain protocol.
     pub protocol: Protocol,
+    /// Worker threads.
     pub workers: usize,
+    /// Jobs the producer puts.
     pub jobs: usize,
     /// Items the OS pipe holds (its capacity divided by the item size). For the channel
     /// protocols: the channel's capacity, `bounded(C)` (any `C >= jobs` behaves as
@@ -103,23 +129,189 @@ pub struct Scenario {
     /// Sentinels the producer puts; `None` means one per worker.
     pub sentinels: Option<usize>,
     /// Start with every job already in the pipe (isolates reader-lock contention).
-    #[serde(default)]
     pub prefilled: bool,
 }
 
-/// A scenario the model cannot run, with the reason in one line.
+/// A size of a scenario, as a message names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// The scenario's `workers`.
+    Workers,
+    /// The scenario's `jobs`.
+    Jobs,
+    /// The scenario's `pipe_capacity`.
+    PipeCapacity,
+    /// The scenario's `sentinels`.
+    Sentinels,
+}
+
+impl Size {
+    fn word(self) -> &'static str {
+        match self {
+            Size::Workers => "workers",
+            Size::Jobs => "jobs",
+            Size::PipeCapacity => "pipe capacity",
+            Size::Sentinels => "sentinels",
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Size::Workers => "--workers",
+            Size::Jobs => "--jobs",
+            Size::PipeCapacity => "--pipe-capacity",
+            Size::Sentinels => "--sentinels",
+        }
+    }
+}
+
+/// How a message names a scenario's settings: by the command line's flags, or in words (the
+/// library's own messages, and scenarios that came from a replay handle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `--workers`, `--checker pct`.
+    Flags,
+    /// `workers`, `the pct checker`.
+    Words,
+}
+
+/// A scenario the model cannot run. [`Display`](fmt::Display) says why in words;
+/// [`InvalidScenario::describe`] can name the command line's flags instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidScenario(pub String);
+pub enum InvalidScenario {
+    /// A size below its minimum.
+    TooSmall {
+        /// Which size.
+        size: Size,
+        /// Its minimum.
+        minimum: usize,
+    },
+    /// A size over its limit.
+    TooLarge {
+        /// Which size.
+        size: Size,
+        /// The size asked for.
+        value: usize,
+        /// Its limit.
+        limit: usize,
+    },
+    /// An explicit sentinel count for a protocol that puts none.
+    SentinelsDoNotApply(Protocol),
+    /// A prefilled pipe for a protocol it does not apply to.
+    PrefilledDoesNotApply(Protocol),
+    /// A prefilled pipe too small for the jobs.
+    PrefilledOverflow {
+        /// The scenario's jobs.
+        jobs: usize,
+        /// The scenario's pipe capacity.
+        pipe_capacity: usize,
+    },
+    /// More than the breadth-first checker's packed states hold.
+    TooLargeForBfs {
+        /// What is too large, in words (`jobs`, `jobs and sentinels together`, ...).
+        what: &'static str,
+        /// How many the scenario has.
+        value: usize,
+        /// The most the checker holds.
+        limit: usize,
+    },
+    /// More threads than loom can explore.
+    TooManyThreadsForLoom {
+        /// The protocol.
+        protocol: Protocol,
+        /// The workers asked for.
+        workers: usize,
+    },
+}
+
+impl InvalidScenario {
+    /// Why the scenario is refused, in one line, naming its settings as `naming` says.
+    pub fn describe(&self, naming: Naming) -> String {
+        let name = |size: Size| match naming {
+            Naming::Flags => size.flag(),
+            Naming::Words => size.word(),
+        };
+        match *self {
+            InvalidScenario::TooSmall { size, minimum } => {
+                let unit = if size == Size::PipeCapacity {
+                    " item"
+                } else {
+                    ""
+                };
+                format!("{} must be at least {minimum}{unit}", name(size))
+            }
+            InvalidScenario::TooLarge { size, value, limit } => match size {
+                // An explicit sentinel count's value is not repeated (it may be huge).
+                Size::Sentinels => format!("{} is over the limit of {limit}", name(size)),
+                _ => format!("{} {value} is over the limit of {limit}", name(size)),
+            },
+            InvalidScenario::SentinelsDoNotApply(protocol) => format!(
+                "{} applies to the sentinel protocols only, not {protocol}",
+                match naming {
+                    Naming::Flags => "--sentinels",
+                    Naming::Words => "a sentinel count",
+                }
+            ),
+            InvalidScenario::PrefilledDoesNotApply(protocol) => {
+                let prefilled = match naming {
+                    Naming::Flags => "--prefilled",
+                    Naming::Words => "a prefilled pipe",
+                };
+                if protocol == Protocol::Joinable {
+                    format!(
+                        "{prefilled} does not apply to joinable: a JoinableQueue counts every \
+                         job as a task when it is put"
+                    )
+                } else {
+                    format!(
+                        "{prefilled} applies to the multiprocessing.Queue protocols, not {protocol}"
+                    )
+                }
+            }
+            InvalidScenario::PrefilledOverflow {
+                jobs,
+                pipe_capacity,
+            } => format!(
+                "a prefilled pipe must hold every job: {} {jobs} > {} {pipe_capacity}",
+                name(Size::Jobs),
+                name(Size::PipeCapacity)
+            ),
+            InvalidScenario::TooLargeForBfs { what, value, limit } => format!(
+                "{} handles at most {limit} {what}, not {value}",
+                match naming {
+                    Naming::Flags => "--checker bfs",
+                    Naming::Words => "the bfs checker",
+                }
+            ),
+            InvalidScenario::TooManyThreadsForLoom { protocol, workers } => {
+                let support = protocol.support_threads();
+                let alternatives = match naming {
+                    Naming::Flags => "--checker pct or --checker random",
+                    Naming::Words => "the pct or random checker",
+                };
+                format!(
+                    "loom explores at most {LOOM_MAX_THREADS} threads; {protocol} with {workers} \
+                     workers needs {} ({support} besides the workers), so loom allows at most {} \
+                     workers: use {alternatives} for larger scenarios",
+                    workers + support,
+                    LOOM_MAX_THREADS - support,
+                )
+            }
+        }
+    }
+}
 
 impl fmt::Display for InvalidScenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.describe(Naming::Words))
     }
 }
 
 impl std::error::Error for InvalidScenario {}
 
 impl Scenario {
+    /// A scenario with one sentinel per worker (for the sentinel protocols) and an empty pipe
+    /// at the start.
     pub fn new(protocol: Protocol, workers: usize, jobs: usize, pipe_capacity: usize) -> Self {
         Scenario {
             protocol,
@@ -131,11 +323,13 @@ impl Scenario {
         }
     }
 
+    /// The same scenario with `sentinels` sentinels instead of one per worker.
     pub fn with_sentinels(mut self, sentinels: usize) -> Self {
         self.sentinels = Some(sentinels);
         self
     }
 
+    /// The same scenario with every job in the pipe before the workers start.
     pub fn prefilled(mut self) -> Self {
         self.prefilled = true;
         self
@@ -155,60 +349,44 @@ impl Scenario {
         self.workers + self.protocol.support_threads()
     }
 
-    /// Checks sizes every checker needs.
+    /// Checks the sizes and settings every checker needs.
     pub fn validate(&self) -> Result<(), InvalidScenario> {
-        let bad = |msg: String| Err(InvalidScenario(msg));
+        use InvalidScenario::*;
+        let too_large =
+            |size, value: usize, limit| (value > limit).then_some(TooLarge { size, value, limit });
         if self.workers == 0 {
-            return bad("--workers must be at least 1".into());
+            return Err(TooSmall {
+                size: Size::Workers,
+                minimum: 1,
+            });
         }
-        if self.workers > MAX_WORKERS {
-            return bad(format!(
-                "--workers {} is over the limit of {MAX_WORKERS}",
-                self.workers
-            ));
-        }
-        if self.jobs > MAX_JOBS {
-            return bad(format!(
-                "--jobs {} is over the limit of {MAX_JOBS}",
-                self.jobs
-            ));
+        if let Some(error) = too_large(Size::Workers, self.workers, MAX_WORKERS)
+            .or_else(|| too_large(Size::Jobs, self.jobs, MAX_JOBS))
+        {
+            return Err(error);
         }
         if self.pipe_capacity == 0 {
-            return bad("--pipe-capacity must be at least 1 item".into());
+            return Err(TooSmall {
+                size: Size::PipeCapacity,
+                minimum: 1,
+            });
         }
-        if self.pipe_capacity > MAX_PIPE_CAPACITY {
-            return bad(format!(
-                "--pipe-capacity {} is over the limit of {MAX_PIPE_CAPACITY}",
-                self.pipe_capacity
-            ));
-        }
-        if self.sentinels.is_some_and(|k| k > MAX_JOBS) {
-            return bad(format!("--sentinels is over the limit of {MAX_JOBS}"));
+        if let Some(error) = too_large(Size::PipeCapacity, self.pipe_capacity, MAX_PIPE_CAPACITY)
+            .or_else(|| too_large(Size::Sentinels, self.sentinels.unwrap_or(0), MAX_JOBS))
+        {
+            return Err(error);
         }
         if self.sentinels.is_some() && !self.protocol.uses_sentinels() {
-            return bad(format!(
-                "--sentinels applies to the sentinel protocols only, not {}",
-                self.protocol
-            ));
+            return Err(SentinelsDoNotApply(self.protocol));
         }
-        if self.prefilled && self.protocol == Protocol::Joinable {
-            return bad(
-                "--prefilled does not apply to joinable: a JoinableQueue counts every job as \
-                 a task when it is put"
-                    .into(),
-            );
-        }
-        if self.protocol.uses_channel() && self.prefilled {
-            return bad(format!(
-                "--prefilled applies to the multiprocessing.Queue protocols, not {}",
-                self.protocol
-            ));
+        if self.prefilled && (self.protocol == Protocol::Joinable || self.protocol.uses_channel()) {
+            return Err(PrefilledDoesNotApply(self.protocol));
         }
         if self.prefilled && self.jobs > self.pipe_capacity {
-            return bad(format!(
-                "a prefilled pipe must hold every job: --jobs {} > --pipe-capacity {}",
-                self.jobs, self.pipe_capacity
-            ));
+            return Err(PrefilledOverflow {
+                jobs: self.jobs,
+                pipe_capacity: self.pipe_capacity,
+            });
         }
         Ok(())
     }
@@ -217,16 +395,10 @@ impl Scenario {
     pub fn validate_for_loom(&self) -> Result<(), InvalidScenario> {
         self.validate()?;
         if self.threads() > LOOM_MAX_THREADS {
-            let max_workers = LOOM_MAX_THREADS - self.protocol.support_threads();
-            return Err(InvalidScenario(format!(
-                "loom explores at most {LOOM_MAX_THREADS} threads; {} with {} workers needs {} \
-                 ({} besides the workers), so loom allows at most {max_workers} workers: \
-                 use --checker pct or --checker random for larger scenarios",
-                self.protocol,
-                self.workers,
-                self.threads(),
-                self.protocol.support_threads()
-            )));
+            return Err(InvalidScenario::TooManyThreadsForLoom {
+                protocol: self.protocol,
+                workers: self.workers,
+            });
         }
         Ok(())
     }

@@ -1,9 +1,19 @@
-//! `drainproof check --checker bfs` from the command line: verdicts, exit codes, bounds, and
-//! bad input refused in one line.
+//! `--checker bfs` on the catalog's rows, and from the command line: verdicts, exit codes,
+//! bounds, and bad input refused in one line.
 
-mod common;
+use crate::common::{self, drainproof};
+use drainproof::catalog::{Expect, theorems};
+use drainproof::{Checker, Options, Property, Report, Scenario, Verdict};
 
-use common::drainproof;
+fn bfs(scenario: Scenario, properties: &[Property]) -> Report {
+    drainproof::check(
+        &scenario,
+        properties,
+        Checker::Bfs { max_states: None },
+        Options::default(),
+    )
+    .expect("a valid scenario")
+}
 
 fn check(args: &[&str]) -> common::Run {
     let mut all = vec!["check", "--checker", "bfs"];
@@ -26,7 +36,9 @@ fn sentinel_at_twelve_workers_is_proved_with_its_state_count() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = run.stdout.lines().next().unwrap();
     assert!(
-        line.starts_with("sentinel W=12 J=8 C=2: proved [bfs; exhaustive: "),
+        line.starts_with(
+            "sentinel W=12 J=8 C=2 (no_lost_job, no_duplicate, termination): proved [bfs; exhaustive: "
+        ),
         "{line}"
     );
     assert!(
@@ -151,4 +163,41 @@ fn bad_input_is_refused_in_one_line() {
         "{}",
         loom.stderr
     );
+}
+
+/// Every row of the catalog, checked by bfs at the row's sizes: proved where the catalog
+/// expects the theorem to hold, violated with the expected kind where it expects a violation.
+#[test]
+fn every_catalog_row_comes_out_as_the_catalog_expects() {
+    for theorem in theorems(false) {
+        for row in &theorem.checks {
+            let report = bfs(row.scenario, &row.properties);
+            let bfs = report
+                .exploration
+                .as_ref()
+                .expect("bfs reports its exploration");
+            match row.expect {
+                Expect::Holds => assert_eq!(
+                    report.verdict,
+                    Verdict::Proved,
+                    "{}: {} {:?}",
+                    theorem.id,
+                    row.scenario,
+                    bfs.finding
+                ),
+                Expect::Violated(kind) => {
+                    assert_eq!(
+                        report.verdict,
+                        Verdict::Violated,
+                        "{}: {}",
+                        theorem.id,
+                        row.scenario
+                    );
+                    let finding = bfs.finding.as_ref().expect("a violation has a finding");
+                    assert_eq!(finding.kind, kind, "{}: {}", theorem.id, row.scenario);
+                    assert_eq!(bfs.path.len() as u32, bfs.stats.depth, "a shortest path");
+                }
+            }
+        }
+    }
 }

@@ -2,9 +2,7 @@
 //! 2 bad usage, 3 inconclusive), one-line errors without panics for every bad input the issue
 //! lists, the JSON fields, mermaid output, and `reproduce`'s seed lines.
 
-mod common;
-
-use common::{Run, drainproof};
+use crate::common::{Run, drainproof};
 use serde_json::Value;
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -436,10 +434,12 @@ fn replay_handles_that_do_not_reproduce_are_refused() {
         ],
         "the schedule does not fit this scenario",
     );
-    assert_usage_error(
+    // A handle's sizes are not flags the user typed: the message speaks of the handle.
+    let stderr = assert_usage_error(
         &["replay", "dp1:empty-poll:w0:j1:c1:no_lost_job:shuttle:s1:0"],
-        "--workers must be at least 1",
+        "the handle's scenario is invalid: workers must be at least 1",
     );
+    assert!(!stderr.contains("--workers"), "{stderr}");
 }
 
 #[cfg(feature = "loom")]
@@ -763,22 +763,274 @@ fn large_scenarios_fold_long_item_lists_instead_of_printing_every_job() {
     assert!(run.stdout.contains("buffer [j0 j1] pipe []"));
 }
 
-#[cfg(feature = "loom")]
+// ---- what was checked, and how far --------------------------------------------------------
+
 #[test]
-fn prove_prints_its_table_and_nothing_on_stderr() {
-    // The catalog runs loom after shuttle: shuttle's panic hook must not be left installed to
-    // print on each of the panics loom uses internally.
-    let run = drainproof(&["prove"]);
+fn a_property_that_does_not_apply_is_refused_with_the_ones_that_do() {
+    // The issue's case: `seed_check_sound` on a channel protocol, which has no seed check,
+    // would hold vacuously and read as a proof.
+    let stderr = assert_usage_error(
+        &check_args(
+            "channel-try-recv",
+            &[
+                "--workers",
+                "2",
+                "--jobs",
+                "2",
+                "--checker",
+                "loom",
+                "--property",
+                "seed_check_sound",
+            ],
+        ),
+        "seed_check_sound does not apply to channel-try-recv",
+    );
+    assert!(
+        stderr.contains("the properties that do: no_lost_job, no_duplicate, termination\n"),
+        "{stderr}"
+    );
+    for (protocol, property) in [
+        ("sentinel", "drained_before_join"),
+        ("sentinel", "no_spurious_empty"),
+        ("channel-disconnect", "seed_check_complete"),
+    ] {
+        let mut args = check_args(protocol, &W1J1);
+        args.extend(["--property", property]);
+        assert_usage_error(&args, &format!("{property} does not apply to {protocol}"));
+    }
+}
+
+#[test]
+fn the_header_and_the_json_name_the_properties_checked() {
+    let run = check(&[
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "1",
+        "--jobs",
+        "1",
+        "--iterations",
+        "5",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_clean(&run);
     assert!(
         run.stdout
-            .starts_with("| id | scenario | properties | verdict |"),
+            .starts_with("sentinel W=1 J=1 C=1 (no_lost_job, no_duplicate, termination): "),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("| T1 | empty-poll W=1 J=1 C=1 | no_lost_job | violated | loom |")
+    let run = check(&[
+        "--protocol",
+        "joinable",
+        "--workers",
+        "1",
+        "--jobs",
+        "1",
+        "--iterations",
+        "5",
+        "--property",
+        "drained_before_join,termination",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let object = assert_json_contract(&run.stdout);
+    assert_eq!(
+        object["properties"],
+        serde_json::json!(["drained_before_join", "termination"])
     );
+}
+
+/// `check` with a time limit on a search far longer than it: exit 3, `inconclusive` at the
+/// time limit, and bounds that say how far it got.
+fn assert_cut_at_the_time_limit(extra: &[&str]) -> Value {
+    let mut args = vec![
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "3",
+        "--jobs",
+        "3",
+        "--time-limit",
+        "0.3",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = check(&args);
+    assert_eq!(run.code, 3, "{args:?}: {}{}", run.stdout, run.stderr);
+    let object = assert_json_contract(&run.stdout);
+    assert_eq!(object["verdict"], "inconclusive", "{object}");
+    let statement = object["statement"].as_str().unwrap();
+    assert!(
+        statement
+            .starts_with("inconclusive: the search was stopped at the time limit (0.3s) after "),
+        "{statement}"
+    );
+    object
+}
+
+#[test]
+fn every_sampling_checker_takes_a_time_limit_and_says_how_far_it_got() {
+    for (checker, unit) in [
+        ("pct", "of 10000000 schedules, seed 0, depth 3"),
+        ("random", "of 10000000 schedules, seed 0"),
+        ("dfs", "of at most 10000000 schedules"),
+        ("threads", "of 10000000 trials on real threads"),
+    ] {
+        let object =
+            assert_cut_at_the_time_limit(&["--checker", checker, "--iterations", "10000000"]);
+        let executions = object["executions"].as_u64().unwrap();
+        assert!(executions < 10_000_000, "{object}");
+        assert_eq!(object["bounds"], format!("{executions} {unit}"), "{object}");
+        assert_eq!(object["coverage"]["executions"], executions);
+        assert_eq!(object["coverage"]["cut"], Value::Bool(true), "{object}");
+    }
+}
+
+#[cfg(feature = "loom")]
+#[test]
+fn a_loom_search_cut_at_its_time_limit_keeps_the_bounds_it_completed() {
+    // W=3, J=3 takes loom tens of seconds; its searches at the smallest preemption bounds
+    // finish first, and the one the limit cuts is reported as cut, never as a proof.
+    let object = assert_cut_at_the_time_limit(&["--checker", "loom"]);
+    let searches = object["coverage"]["searches"].as_array().unwrap();
+    let (last, completed) = searches.split_last().expect("at least one search");
+    assert_eq!(last["complete"], false, "{object}");
+    assert_eq!(last["executions"], object["executions"], "{object}");
+    for (bound, search) in completed.iter().enumerate() {
+        assert_eq!(search["preemption_bound"], bound, "{object}");
+        assert_eq!(search["complete"], true, "{object}");
+    }
+    let cut = match last["preemption_bound"].as_u64() {
+        Some(k) => format!("search up to {k} preemption"),
+        None => "unbounded search".into(),
+    };
+    let bounds = object["bounds"].as_str().unwrap();
+    assert!(bounds.contains(&cut), "{bounds}");
+    assert!(
+        bounds.ends_with(&format!(" cut after {} executions", object["executions"])),
+        "{bounds}"
+    );
+    match completed.len() {
+        0 => assert!(!bounds.starts_with("verified"), "{bounds}"),
+        n => assert!(
+            bounds.starts_with(&format!("verified up to {} preemption", n - 1)),
+            "{bounds}"
+        ),
+    }
+}
+
+/// Runs `drainproof check args` with progress lines every 50 ms; returns the child.
+fn spawn_with_fast_progress(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_drainproof"))
+        .arg("check")
+        .args(args)
+        .env("DRAINPROOF_PROGRESS_INTERVAL", "0.05")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Hours of trials; the time limit only ends a broken test (Ctrl-C must come first).
+const LONG_THREADS_RUN: [&str; 12] = [
+    "--time-limit",
+    "300",
+    "--protocol",
+    "sentinel",
+    "--workers",
+    "2",
+    "--jobs",
+    "2",
+    "--checker",
+    "threads",
+    "--iterations",
+    "10000000",
+];
+
+#[test]
+fn a_piped_search_prints_progress_lines() {
+    let mut args = LONG_THREADS_RUN.to_vec();
+    args[1] = "0.5";
+    let output = spawn_with_fast_progress(&args).wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 2, "a line every 50 ms for 0.5 s: {stderr}");
+    for line in lines {
+        assert!(
+            line.starts_with("drainproof: ")
+                && line.contains(" executions in ")
+                && line.ends_with("/s), searching threads sentinel W=2 J=2 C=1"),
+            "{line}"
+        );
+    }
+}
+
+/// Starts a long search, waits until it reports progress, sends it SIGINT, and returns its
+/// exit code and stdout.
+#[cfg(unix)]
+fn interrupt(args: &[&str]) -> (Option<i32>, String, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = spawn_with_fast_progress(args);
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert!(first.contains(" executions in "), "{first}");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        first + &rest,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_search_and_prints_what_it_covered() {
+    let (code, stdout, stderr) = interrupt(&LONG_THREADS_RUN);
+    assert_eq!(code, Some(3), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(": inconclusive: the search was interrupted after "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(" of 10000000 trials on real threads; "),
+        "{stdout}"
+    );
+    assert!(stderr.contains("drainproof: interrupted"), "{stderr}");
+}
+
+#[cfg(all(unix, feature = "loom"))]
+#[test]
+fn ctrl_c_stops_a_loom_search_between_executions() {
+    // loom cannot be unwound while model threads are parked: the search stops at the start of
+    // its next execution, and the process must exit normally with what it covered.
+    let (code, stdout, stderr) = interrupt(&[
+        "--time-limit",
+        "300",
+        "--protocol",
+        "sentinel",
+        "--workers",
+        "3",
+        "--jobs",
+        "3",
+        "--checker",
+        "loom",
+    ]);
+    assert_eq!(code, Some(3), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(": inconclusive: the search was interrupted after "),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" cut after "), "{stdout}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -466,7 +466,7 @@ fn traces_in_the_docs_are_the_binarys_current_output() {
     assert!(
         stale.is_empty(),
         "{}\n\nIf the change is intended, run \
-         `DRAINPROOF_BLESS=1 cargo test --release --features loom --test docs_traces` \
+         `DRAINPROOF_BLESS=1 cargo test --release --features loom docs_traces::` \
          and review `git diff docs/`.",
         stale.join("\n\n")
     );

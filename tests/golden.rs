@@ -14,11 +14,9 @@
 //! After an intended change, rewrite the files and review the diff:
 //!
 //! ```sh
-//! DRAINPROOF_BLESS=1 cargo test --release --features loom --test golden
+//! DRAINPROOF_BLESS=1 cargo test --release --features loom golden::
 //! git diff tests/golden
 //! ```
-
-mod common;
 
 use std::path::PathBuf;
 
@@ -27,7 +25,7 @@ fn check_output(args: &[&str], format: &str) -> String {
     let mut full = vec!["check"];
     full.extend_from_slice(args);
     full.extend_from_slice(&["--format", format]);
-    let run = common::drainproof(&full);
+    let run = crate::common::drainproof(&full);
     assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
     assert_eq!(run.code, 1, "{args:?}: a violation");
     mask_seconds(&run.stdout)
@@ -57,7 +55,7 @@ fn golden_path(name: &str) -> PathBuf {
 /// Compares `actual` with the golden file `name`, or rewrites it under `DRAINPROOF_BLESS=1`.
 fn assert_golden(name: &str, actual: &str) {
     let path = golden_path(name);
-    if common::blessing() {
+    if crate::common::blessing() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         eprintln!("blessed {}", path.display());
@@ -66,7 +64,7 @@ fn assert_golden(name: &str, actual: &str) {
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; create it with DRAINPROOF_BLESS=1 cargo test --release --features loom \
-             --test golden",
+             golden::",
             path.display()
         )
     });

@@ -4,8 +4,8 @@
 //! on every run; a failure prints the scenario and the shuttle seed, which `drainproof check
 //! ... --seed S` reproduces.
 
-use drainproof::check::Verdict;
-use drainproof::outcome::Kind;
+use drainproof::Kind;
+use drainproof::Verdict;
 use drainproof::{Checker, Options, Property, Protocol, Scenario, check};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed};

@@ -2,8 +2,6 @@
 //! for event, and `drainproof replay` prints the same trace, line for line, as `drainproof
 //! check` printed.
 
-mod common;
-
 use drainproof::{Checker, Counterexample, Options, Property, Protocol, Scenario, check, render};
 use serde_json::Value;
 
@@ -15,7 +13,10 @@ fn counterexample(scenario: Scenario, properties: &[Property], checker: Checker)
 /// The library's round trip: the same events, summary, renderings and handle.
 fn assert_library_round_trip(cx: &Counterexample) {
     let handle = cx.replay.as_deref().expect("a replay handle");
-    let again = drainproof::replay(handle).unwrap();
+    let again = drainproof::replay(handle)
+        .unwrap()
+        .counterexample
+        .expect("a replayed counterexample");
     assert_eq!(again.events, cx.events, "the same events, step for step");
     assert_eq!(again.lanes, cx.lanes);
     assert_eq!(again.summary, cx.summary);
@@ -29,7 +30,7 @@ fn assert_library_round_trip(cx: &Counterexample) {
 }
 
 fn drainproof(args: &[&str]) -> (i32, String) {
-    let run = common::drainproof(args);
+    let run = crate::common::drainproof(args);
     assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
     (run.code, run.stdout)
 }

@@ -1,8 +1,8 @@
 //! shuttle: the seed's two facts at larger sizes than loom can reach, with fixed seeds so the
 //! suite is deterministic. A sampled search proves nothing; the verdicts say so.
 
-use drainproof::check::Verdict;
-use drainproof::outcome::Kind;
+use drainproof::Kind;
+use drainproof::Verdict;
 use drainproof::{Checker, Options, Property, Protocol, Scenario, check, replay};
 
 fn pct(iterations: usize, seed: u64) -> Checker {
@@ -46,7 +46,10 @@ fn empty_poll_w8_j16_loses_a_job_under_pct_and_the_replay_agrees() {
     assert_eq!(cx.kind, Kind::LostJob);
     assert!(!cx.jobs.is_empty());
     let handle = cx.replay.clone().expect("shuttle counterexamples replay");
-    let again = replay(&handle).unwrap();
+    let again = replay(&handle)
+        .unwrap()
+        .counterexample
+        .expect("a replayed counterexample");
     assert_eq!(
         again.events, cx.events,
         "replay must reproduce the trace step for step"

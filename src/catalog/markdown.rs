@@ -1,13 +1,47 @@
-//! docs/proofs.md, generated from the catalog's runs. Wall-clock times are left out on purpose:
-//! they vary from run to run, and CI regenerates this file and fails on any difference.
+//! The catalog as `drainproof prove` prints it: the table of runs, docs/proofs.md (wall-clock
+//! times left out on purpose: they vary from run to run, and a test regenerates this file and
+//! fails on any difference) and README.md's theorem table.
 
-use super::{Check, Expect, Outcome};
-use crate::check::Report;
+use super::{Check, Expect, Outcome, Theorem};
 use crate::render;
+use crate::report::Report;
 use std::fmt::Write;
 
-/// The whole of docs/proofs.md for `outcomes`; `command` is how it was produced.
-pub fn markdown(outcomes: &[Outcome], command: &str) -> String {
+/// The head of the table `drainproof prove` prints while the catalog runs.
+pub fn table_header() -> &'static str {
+    "| id | scenario | properties | verdict | checker | bounds | executions | seconds | as \
+     expected |\n|---|---|---|---|---|---|---|---|---|\n"
+}
+
+/// One row of that table: a check of `theorem` and its report.
+pub fn table_row(theorem: &Theorem, check: &Check, report: &Report) -> String {
+    let names: Vec<&str> = check.properties.iter().map(|p| p.name()).collect();
+    format!(
+        "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |\n",
+        theorem.id,
+        report.scenario,
+        names.join(","),
+        report.verdict,
+        report.run.checker_name(),
+        report.bounds(),
+        report.executions,
+        report.seconds,
+        if check.as_expected(report) {
+            "yes"
+        } else {
+            "NO"
+        },
+    )
+}
+
+/// The whole of docs/proofs.md for `outcomes`, which `drainproof prove --markdown` (with
+/// `--extended` if `extended`) produced.
+pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
+    let command = if extended {
+        "drainproof prove --markdown --extended"
+    } else {
+        "drainproof prove --markdown"
+    };
     let mut out = String::new();
     let _ = writeln!(out, "# drainproof: the theorems\n");
     let _ = writeln!(
@@ -56,7 +90,7 @@ pub fn markdown(outcomes: &[Outcome], command: &str) -> String {
 /// The theorem table README.md shows: what each theorem claims, linking to its evidence.
 /// It is made from the catalog alone (no run), so it cannot go stale silently: a test compares
 /// it with README.md, and the per-theorem tests check each expectation.
-pub fn readme_table(theorems: &[super::Theorem]) -> String {
+pub fn readme_table(theorems: &[Theorem]) -> String {
     let mut out = String::from("| id | theorem | expected verdict |\n|---|---|---|\n");
     for t in theorems {
         let _ = writeln!(
@@ -108,15 +142,12 @@ fn theorem(out: &mut String, outcome: &Outcome) {
             names(check),
             match check.expect {
                 Expect::Holds => "holds".to_string(),
-                Expect::Violated(kind) => format!("violated ({})", kind_name(kind)),
+                Expect::Violated(kind) => format!("violated ({})", kind.name()),
             },
             report.verdict,
-            report.checker.name(),
+            report.run.checker_name(),
             report.bounds(),
-            match report.bfs {
-                Some(_) => "—".to_string(),
-                None => report.executions.to_string(),
-            },
+            report.executions,
             yes_no(check.as_expected(report)),
         );
     }
@@ -135,18 +166,11 @@ fn names(check: &Check) -> String {
     names.join(", ")
 }
 
-fn kind_name(kind: crate::outcome::Kind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn counterexample(out: &mut String, check: &Check, report: &Report) {
     let Some(cx) = &report.counterexample else {
         return;
     };
-    if let Some(bfs) = &report.bfs {
+    if let Some(bfs) = &report.exploration {
         // bfs's shortest path of the step relation, as the code-level model ran it.
         let _ = writeln!(
             out,
@@ -155,7 +179,7 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
             report.scenario,
             names(check),
             cx.summary,
-            cx.size(),
+            render::size(cx),
             bfs.path.len(),
             cx.replay.as_deref().unwrap_or("(not replayable)"),
         );
@@ -171,7 +195,7 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
             report.scenario,
             names(check),
             cx.summary,
-            cx.size(),
+            render::size(cx),
             cx.replay.as_deref().unwrap_or("(not replayable)"),
         );
         return;
@@ -183,9 +207,51 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
         report.scenario,
         names(check),
         cx.summary,
-        cx.size(),
+        render::size(cx),
         cx.replay.as_deref().unwrap_or("(not replayable)"),
         render::text(cx),
         render::mermaid(cx),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{BoundedSearch, Checker, Coverage, Run, Verdict};
+
+    #[test]
+    fn the_prove_table_has_a_header_and_a_row_per_check() {
+        let theorem = crate::catalog::theorems(false).remove(0);
+        let check = &theorem.checks[0];
+        let report = Report {
+            scenario: check.scenario,
+            properties: check.properties.clone(),
+            run: Run::Search(Checker::LOOM),
+            coverage: Coverage::Exhaustive {
+                searches: vec![BoundedSearch {
+                    preemption_bound: Some(1),
+                    executions: 8,
+                    complete: true,
+                }],
+            },
+            verdict: Verdict::Violated,
+            executions: 8,
+            seconds: 0.0,
+            counterexample: None,
+            trials: None,
+            exploration: None,
+        };
+        let table = format!("{}{}", table_header(), table_row(&theorem, check, &report));
+        assert!(
+            table.starts_with("| id | scenario | properties | verdict |"),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "| T1 | empty-poll W=1 J=1 C=1 | no_lost_job | violated | loom | exhaustive up to \
+                 1 preemption | 8 | 0.00 | NO |"
+            ),
+            "{table}"
+        );
+    }
 }

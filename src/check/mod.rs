@@ -1,204 +1,70 @@
 //! Checkers, one API: [`check`] takes a scenario, the properties to hold and a [`Checker`],
-//! and returns a [`Report`] whose verdict says exactly how strong the search was.
+//! and returns a [`Report`] whose verdict says exactly how strong the search was; [`replay`]
+//! reruns the execution a counterexample's handle names.
+//!
+//! Each checker is a module that runs its search and hands back what it [`Found`]: `loom`
+//! (exhaustive, iterative deepening), `shuttle` (random, PCT, DFS; one file per scheduler
+//! wrapper), `threads` (real threads). What they share: the [`Search`] collector, the
+//! [`Limits`] that stop a search between executions, and [`Progress`].
+//!
+//! A new checker joins in four places: a [`Checker`] variant (its name and defaults, in
+//! `crate::report`), the [`Coverage`] it reports (one arm of `Coverage::words`), a module here
+//! that runs the search with a `Context` (its limits, between executions, and progress) and
+//! returns what it `Found`, with the verdict its clean search earns; and an arm in [`check`].
+//! Reports, their JSON and every renderer then carry it unchanged.
+//!
+//! [`Found`]: search::Found
+//! [`Search`]: search::Search
+//! [`Limits`]: limits::Limits
+//! [`Progress`]: progress::Progress
 
-pub mod bfs;
-mod handle;
+mod bfs;
+mod limits;
 #[cfg(feature = "loom")]
 mod loom;
+#[cfg(all(test, feature = "loom"))]
+mod loom_covers_shuttle;
 mod progress;
 mod search;
 mod shuttle;
 mod threads;
 
-pub use handle::{ReplayHandle, ReplayKind};
-pub use search::Counterexample;
-pub use threads::TrialStats;
-
-use crate::outcome::Property;
-use crate::scenario::{InvalidScenario, Scenario};
-use serde::Serialize;
+use crate::outcome::{Counterexample, Property};
+use crate::report::{Checker, Coverage, MalformedHandle, ReplayHandle, ReplayKind, Report, Run};
+use crate::scenario::{InvalidScenario, Naming, Protocol, Scenario};
+use limits::Limits;
+use progress::Progress;
+use search::Found;
 use std::fmt;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
-/// Which search to run, with its bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "name")]
-pub enum Checker {
-    /// loom: exhaustive (DPOR). With a preemption bound, exhaustive up to that many
-    /// preemptions. Without one, the answer is a proof within the scenario's sizes.
-    Loom { preemption_bound: Option<usize> },
-    /// shuttle's uniformly random scheduler.
-    Random { iterations: usize, seed: u64 },
-    /// shuttle's PCT scheduler (probabilistic concurrency testing) with bug depth `depth`.
-    Pct {
-        iterations: usize,
-        seed: u64,
-        depth: usize,
-    },
-    /// shuttle's depth-first search. It does no partial-order reduction: prefer loom.
-    Dfs { max_iterations: usize },
-    /// Real OS threads: the seed's experiment, `trials` times.
-    Threads { trials: usize },
-    /// Breadth-first search of the step relation (`crate::step`), workers counted, not
-    /// named: exhaustive, a proof within the scenario's sizes; `max_states` stops it early
-    /// (then inconclusive).
-    Bfs { max_states: Option<u64> },
-}
-
-impl Checker {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Checker::Loom { .. } => "loom",
-            Checker::Random { .. } => "random",
-            Checker::Pct { .. } => "pct",
-            Checker::Dfs { .. } => "dfs",
-            Checker::Threads { .. } => "threads",
-            Checker::Bfs { .. } => "bfs",
-        }
-    }
-
-    /// The bounds a verdict must be quoted with.
-    pub fn bounds(&self) -> String {
-        match *self {
-            Checker::Loom {
-                preemption_bound: None,
-            } => "exhaustive, no preemption bound".into(),
-            Checker::Loom {
-                preemption_bound: Some(k),
-            } => format!("exhaustive up to {}", preemptions(k)),
-            Checker::Random { iterations, seed } => format!("{iterations} schedules, seed {seed}"),
-            Checker::Pct {
-                iterations,
-                seed,
-                depth,
-            } => format!("{iterations} schedules, seed {seed}, depth {depth}"),
-            Checker::Dfs { max_iterations } => format!("at most {max_iterations} schedules"),
-            Checker::Threads { trials } => format!("{trials} trials on real threads"),
-            Checker::Bfs { max_states: None } => "exhaustive (workers counted, not named)".into(),
-            Checker::Bfs {
-                max_states: Some(n),
-            } => format!(
-                "at most {} states (workers counted, not named)",
-                bfs::thousands(n)
-            ),
-        }
-    }
-}
-
-/// `1 preemption`, `2 preemptions`.
-pub fn preemptions(count: usize) -> String {
-    if count == 1 {
-        "1 preemption".into()
-    } else {
-        format!("{count} preemptions")
-    }
-}
-
-/// How strong the answer is. Never rounded up: see DEVELOPERS.md, "Standards".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Exhaustive search (loom without a preemption bound, or bfs) found no violation.
-    Proved,
-    /// Exhaustive search up to `preemptions` preemptions found no violation.
-    Bounded { preemptions: usize },
-    /// A sampled search found no violation in `schedules` schedules.
-    NoCounterexample { schedules: u64, seed: Option<u64> },
-    /// A counterexample was found.
-    Violated,
-    /// A search limit was hit before an answer.
-    Inconclusive { reason: String },
-}
-
-impl Verdict {
-    /// The verdict's name in JSON and tables.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Verdict::Proved => "proved",
-            Verdict::Bounded { .. } => "bounded",
-            Verdict::NoCounterexample { .. } => "no_counterexample",
-            Verdict::Violated => "violated",
-            Verdict::Inconclusive { .. } => "inconclusive",
-        }
-    }
-
-    /// The process exit code for this verdict (the CLI contract).
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Verdict::Proved | Verdict::Bounded { .. } | Verdict::NoCounterexample { .. } => 0,
-            Verdict::Violated => 1,
-            Verdict::Inconclusive { .. } => 3,
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Verdict::Proved => f.write_str("proved"),
-            Verdict::Bounded { preemptions } => {
-                write!(f, "verified up to {}", self::preemptions(*preemptions))
-            }
-            Verdict::NoCounterexample {
-                schedules,
-                seed: Some(seed),
-            } => write!(
-                f,
-                "no counterexample in {schedules} schedules (seed {seed})"
-            ),
-            Verdict::NoCounterexample {
-                schedules,
-                seed: None,
-            } => write!(f, "no counterexample in {schedules} trials"),
-            Verdict::Violated => f.write_str("violated"),
-            Verdict::Inconclusive { reason } => write!(f, "inconclusive: {reason}"),
-        }
-    }
-}
-
-/// Options that do not change the answer.
-#[derive(Clone, Copy, Debug, Default)]
+/// Options that do not change what is checked, only how long and how visibly.
+#[derive(Clone, Debug)]
 pub struct Options {
-    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    /// Show progress on stderr: a bar on a terminal, a line every `progress_interval`
+    /// otherwise.
     pub progress: bool,
-    /// loom and bfs: stop a search that runs longer than this. A search cut short finds no
-    /// proof: its verdict is `inconclusive` (unless it already found a counterexample, which
-    /// stands). loom checks the limit between executions, never inside one.
-    pub time_limit: Option<std::time::Duration>,
+    /// How often a search prints a progress line when stderr is not a terminal.
+    pub progress_interval: Duration,
+    /// Stop a search that runs longer than this. A search cut short proves nothing: its
+    /// verdict is `inconclusive` (unless it already found a counterexample, which stands), and
+    /// its coverage says how far it got. Checked between executions, never inside one.
+    pub time_limit: Option<Duration>,
+    /// Raise this flag (from a signal handler, another thread, ...) to stop a search between
+    /// executions, as a time limit would. The library installs no signal handler itself.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
-/// The answer of one check.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    pub scenario: Scenario,
-    pub properties: Vec<Property>,
-    pub checker: Checker,
-    pub verdict: Verdict,
-    /// Executions (schedules, trials) run, counted by drainproof at the start of each.
-    pub executions: u64,
-    pub seconds: f64,
-    pub counterexample: Option<Counterexample>,
-    /// Real-threads statistics, like the seed's `%d%% passed`.
-    pub trials: Option<TrialStats>,
-    /// bfs: states, transitions, depth, memory, and the abstract counterexample.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bfs: Option<bfs::Exploration>,
-}
-
-impl Report {
-    /// The bounds the verdict holds within: the checker's, and for bfs the states it covered
-    /// (`exhaustive: 1,234 states (workers counted, not named)`).
-    pub fn bounds(&self) -> String {
-        match (&self.bfs, &self.verdict) {
-            (Some(bfs), Verdict::Inconclusive { .. } | Verdict::Violated) => format!(
-                "not exhaustive: {} states (workers counted, not named)",
-                bfs::thousands(bfs.stats.states)
-            ),
-            (Some(bfs), _) => format!(
-                "exhaustive: {} states (workers counted, not named)",
-                bfs::thousands(bfs.stats.states)
-            ),
-            (None, _) => self.checker.bounds(),
+impl Default for Options {
+    /// No progress, no time limit, no stop flag.
+    fn default() -> Self {
+        Options {
+            progress: false,
+            progress_interval: Duration::from_secs(10),
+            time_limit: None,
+            stop: None,
         }
     }
 }
@@ -206,24 +72,59 @@ impl Report {
 /// Why a check could not run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckError {
+    /// The scenario cannot be run (by this checker).
     Invalid(InvalidScenario),
-    /// The binary was built without the `loom` feature.
+    /// No property to check: a search would "pass" having asserted nothing.
+    NoProperties,
+    /// A property that says nothing about the scenario's protocol: checking it would pass
+    /// vacuously.
+    DoesNotApply {
+        /// The property asked for.
+        property: Property,
+        /// The scenario's protocol.
+        protocol: Protocol,
+    },
+    /// The crate was built without the `loom` feature.
     LoomUnavailable,
     /// The code-level model could not follow a path of the step relation (a bfs
     /// counterexample): the two disagree, and no trace is printed (see `bfs::follow`).
     Refinement(String),
 }
 
+impl CheckError {
+    /// Why, in one line, naming settings as `naming` says (the command line names its flags).
+    pub fn describe(&self, naming: Naming) -> String {
+        match self {
+            CheckError::Invalid(why) => why.describe(naming),
+            CheckError::NoProperties => "no property to check".into(),
+            CheckError::DoesNotApply { property, protocol } => {
+                let applicable: Vec<&str> = Property::applicable(*protocol)
+                    .into_iter()
+                    .map(Property::name)
+                    .collect();
+                format!(
+                    "{property} does not apply to {protocol}; the properties that do: {}",
+                    applicable.join(", ")
+                )
+            }
+            CheckError::LoomUnavailable => loom_unavailable(naming),
+            CheckError::Refinement(why) => why.clone(),
+        }
+    }
+}
+
+fn loom_unavailable(naming: Naming) -> String {
+    match naming {
+        Naming::Flags => "--checker loom needs the `loom` feature: rebuild with \
+                          `cargo run --release --features loom -- ...` (or use --checker pct)"
+            .into(),
+        Naming::Words => "the loom checker needs drainproof's `loom` feature".into(),
+    }
+}
+
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CheckError::Invalid(why) => why.fmt(f),
-            CheckError::Refinement(why) => f.write_str(why),
-            CheckError::LoomUnavailable => f.write_str(
-                "--checker loom needs the `loom` feature: rebuild with \
-                 `cargo run --release --features loom -- ...` (or use --checker pct)",
-            ),
-        }
+        f.write_str(&self.describe(Naming::Words))
     }
 }
 
@@ -235,73 +136,99 @@ impl From<InvalidScenario> for CheckError {
     }
 }
 
+/// What a checker runs with besides the scenario: its limits and where progress goes.
+#[derive(Clone)]
+pub(crate) struct Context {
+    pub limits: Limits,
+    pub progress: Progress,
+}
+
+impl Context {
+    /// The context of a search that counts `unit`s (`executions`, or `states` for bfs).
+    fn new(options: &Options, unit: &'static str) -> Context {
+        Context {
+            limits: Limits::new(options.time_limit, options.stop.clone()),
+            progress: Progress::counting(options.progress, options.progress_interval, unit),
+        }
+    }
+
+    /// No limits, no progress: for replays.
+    fn quiet() -> Context {
+        Context {
+            limits: Limits::default(),
+            progress: Progress::default(),
+        }
+    }
+}
+
 /// Checks `properties` of `scenario` with `checker`.
+///
+/// Refuses (with a [`CheckError`]) a scenario the checker cannot run, an empty list of
+/// properties, and a property that does not apply to the protocol: each would otherwise read
+/// as a pass.
+///
+/// ```
+/// use drainproof::{Checker, Options, Property, Protocol, Scenario, Verdict, check};
+///
+/// // The seed's good worker, sampled by PCT: no counterexample, and the verdict says that
+/// // this is a sample, not a proof.
+/// let scenario = Scenario::new(Protocol::Sentinel, 2, 2, 1);
+/// let report = check(&scenario, &Property::DRAIN, Checker::pct(50, 1), Options::default())?;
+/// assert_eq!(report.verdict, Verdict::NoCounterexample { schedules: 50, seed: Some(1) });
+///
+/// // The seed's bad worker: a job is lost, and the counterexample says which.
+/// let scenario = Scenario::new(Protocol::EmptyPoll, 1, 1, 1);
+/// let report = check(&scenario, &[Property::NoLostJob], Checker::pct(50, 1), Options::default())?;
+/// assert_eq!(report.verdict, Verdict::Violated);
+/// assert_eq!(report.counterexample.unwrap().jobs, vec![0]);
+/// # Ok::<(), drainproof::CheckError>(())
+/// ```
 pub fn check(
     scenario: &Scenario,
     properties: &[Property],
     checker: Checker,
     options: Options,
 ) -> Result<Report, CheckError> {
-    if let Checker::Bfs { max_states } = checker {
-        return bfs::check(scenario, properties, max_states, options);
-    }
     let started = Instant::now();
+    match checker {
+        Checker::Loom { .. } => scenario.validate_for_loom()?,
+        _ => scenario.validate()?,
+    }
+    if properties.is_empty() {
+        return Err(CheckError::NoProperties);
+    }
+    if let Some(&property) = properties.iter().find(|p| !p.applies_to(scenario.protocol)) {
+        return Err(CheckError::DoesNotApply {
+            property,
+            protocol: scenario.protocol,
+        });
+    }
+    let unit = match checker {
+        Checker::Bfs { .. } => "states",
+        _ => "executions",
+    };
+    let context = Context::new(&options, unit);
     let found = match checker {
         Checker::Loom { preemption_bound } => {
-            scenario.validate_for_loom()?;
-            run_loom(scenario, properties, preemption_bound, options)?
+            run_loom(scenario, properties, preemption_bound, &context)?
         }
         Checker::Random { .. } | Checker::Pct { .. } | Checker::Dfs { .. } => {
-            scenario.validate()?;
-            shuttle::search(scenario, properties, checker, options)
+            shuttle::search(scenario, properties, checker, &context)
         }
-        Checker::Threads { trials } => {
-            scenario.validate()?;
-            threads::search(scenario, properties, trials, options)
-        }
-        Checker::Bfs { .. } => unreachable!("bfs reports on its own"),
-    };
-    let verdict = match (&found.counterexample, checker) {
-        (Some(_), _) => Verdict::Violated,
-        (None, _) if found.inconclusive.is_some() => Verdict::Inconclusive {
-            reason: found.inconclusive.clone().unwrap_or_default(),
-        },
-        (None, Checker::Loom { .. }) => match found.loom_bound {
-            None => Verdict::Proved,
-            Some(preemptions) => Verdict::Bounded { preemptions },
-        },
-        (None, Checker::Random { seed, .. } | Checker::Pct { seed, .. }) => {
-            Verdict::NoCounterexample {
-                schedules: found.executions,
-                seed: Some(seed),
-            }
-        }
-        (None, Checker::Dfs { .. }) => Verdict::NoCounterexample {
-            schedules: found.executions,
-            seed: Some(0),
-        },
-        (None, Checker::Threads { .. }) => Verdict::NoCounterexample {
-            schedules: found.executions,
-            seed: None,
-        },
-        (None, Checker::Bfs { .. }) => unreachable!("bfs reports on its own"),
-    };
-    let checker = match checker {
-        Checker::Loom { .. } => Checker::Loom {
-            preemption_bound: found.loom_bound,
-        },
-        other => other,
+        Checker::Threads { trials } => threads::search(scenario, properties, trials, &context),
+        Checker::Bfs { max_states } => bfs::search(scenario, properties, max_states, &context)?,
     };
     Ok(Report {
         scenario: *scenario,
         properties: properties.to_vec(),
-        checker,
-        verdict,
+        run: Run::Search(checker),
+        verdict: found.verdict(),
+        coverage: found.coverage,
         executions: found.executions,
         seconds: started.elapsed().as_secs_f64(),
         counterexample: found.counterexample,
         trials: found.trials,
-        bfs: None,
+        exploration: found.exploration,
     })
 }
 
@@ -310,13 +237,13 @@ fn run_loom(
     scenario: &Scenario,
     properties: &[Property],
     preemption_bound: Option<usize>,
-    options: Options,
+    context: &Context,
 ) -> Result<Found, CheckError> {
     Ok(loom::search(
         scenario,
         properties,
         preemption_bound,
-        options,
+        context,
     ))
 }
 
@@ -325,44 +252,119 @@ fn run_loom(
     _: &Scenario,
     _: &[Property],
     _: Option<usize>,
-    _: Options,
+    _: &Context,
 ) -> Result<Found, CheckError> {
     Err(CheckError::LoomUnavailable)
 }
 
-/// What a search found, before it is judged.
-pub(crate) struct Found {
-    pub executions: u64,
-    pub counterexample: Option<Counterexample>,
-    /// The preemption bound the final loom search ran with (`None`: unbounded).
-    pub loom_bound: Option<usize>,
-    pub trials: Option<TrialStats>,
-    /// Why the search stopped at a limit before it could answer (a loom time limit, a DFS
-    /// limit, shuttle's step bound), if it did. Without a counterexample, the verdict is then
-    /// `inconclusive`.
-    pub inconclusive: Option<String>,
+/// Why a replay handle could not be replayed. The messages speak of the handle, never of
+/// command-line flags: a handle is pasted, not typed flag by flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The handle does not parse.
+    Malformed(MalformedHandle),
+    /// The handle's scenario cannot be run.
+    Invalid(InvalidScenario),
+    /// A loom handle, and the crate was built without the `loom` feature.
+    LoomUnavailable,
+    /// A loom handle names an execution past the end of its search.
+    PastTheEnd {
+        /// The execution the handle names.
+        execution: u64,
+        /// The executions the search has.
+        executions: u64,
+    },
+    /// A shuttle schedule that cannot run in the handle's scenario.
+    Misfit,
+    /// The execution runs, but does not violate the handle's property.
+    NoViolation {
+        /// The property the handle names.
+        property: Property,
+    },
 }
 
-/// Replays a counterexample from its handle, returning the same trace.
-pub fn replay(handle: &str) -> Result<Counterexample, String> {
-    let handle: ReplayHandle = handle.parse()?;
-    handle.scenario.validate().map_err(|e| e.to_string())?;
-    match handle.kind {
-        ReplayKind::Loom { .. } => replay_loom(&handle),
-        ReplayKind::Shuttle { .. } => shuttle::replay(&handle),
+/// Handles made by another version of drainproof (or of loom and shuttle) name other
+/// executions: the likeliest reason a well-formed handle does not reproduce.
+const ANOTHER_VERSION: &str = "was the handle made by another version of drainproof?";
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Malformed(why) => why.fmt(f),
+            ReplayError::Invalid(why) => write!(f, "the handle's scenario is invalid: {why}"),
+            ReplayError::LoomUnavailable => f.write_str(
+                "this is a loom handle, and drainproof was built without its `loom` feature: \
+                 rebuild with `cargo run --release --features loom -- ...`",
+            ),
+            ReplayError::PastTheEnd {
+                execution,
+                executions,
+            } => write!(
+                f,
+                "replay: this search has {executions} executions, not {execution} \
+                 ({ANOTHER_VERSION})"
+            ),
+            ReplayError::Misfit => write!(
+                f,
+                "replay: the schedule does not fit this scenario ({ANOTHER_VERSION})"
+            ),
+            ReplayError::NoViolation { property } => write!(
+                f,
+                "replay: the execution does not violate {property} ({ANOTHER_VERSION})"
+            ),
+        }
     }
 }
 
+impl std::error::Error for ReplayError {}
+
+/// Replays the counterexample `handle` names and reports it: the same trace, event for event,
+/// as the check that printed the handle.
+///
+/// ```
+/// use drainproof::{Checker, Options, Property, Protocol, Scenario, Verdict, check, replay};
+///
+/// let scenario = Scenario::new(Protocol::EmptyPoll, 1, 1, 1);
+/// let found = check(&scenario, &[Property::NoLostJob], Checker::pct(50, 1), Options::default())?
+///     .counterexample
+///     .expect("the seed's bug");
+/// let again = replay(found.replay.as_deref().expect("a shuttle counterexample replays"))?;
+/// assert_eq!(again.verdict, Verdict::Violated);
+/// assert_eq!(again.counterexample.unwrap().events, found.events);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay(handle: &str) -> Result<Report, ReplayError> {
+    let started = Instant::now();
+    let handle: ReplayHandle = handle.parse().map_err(ReplayError::Malformed)?;
+    handle.scenario.validate().map_err(ReplayError::Invalid)?;
+    let counterexample = match handle.kind {
+        ReplayKind::Loom { .. } => replay_loom(&handle),
+        ReplayKind::Shuttle { .. } => shuttle::replay(&handle),
+    }?;
+    Ok(Report {
+        scenario: handle.scenario,
+        properties: vec![handle.property],
+        run: Run::Replay(handle),
+        coverage: Coverage::Replayed,
+        verdict: crate::report::Verdict::Violated,
+        executions: 1,
+        seconds: started.elapsed().as_secs_f64(),
+        counterexample: Some(counterexample),
+        trials: None,
+        exploration: None,
+    })
+}
+
 #[cfg(feature = "loom")]
-fn replay_loom(handle: &ReplayHandle) -> Result<Counterexample, String> {
+fn replay_loom(handle: &ReplayHandle) -> Result<Counterexample, ReplayError> {
     handle
         .scenario
         .validate_for_loom()
-        .map_err(|e| e.to_string())?;
+        .map_err(ReplayError::Invalid)?;
     loom::replay(handle)
 }
 
 #[cfg(not(feature = "loom"))]
-fn replay_loom(_: &ReplayHandle) -> Result<Counterexample, String> {
-    Err(CheckError::LoomUnavailable.to_string())
+fn replay_loom(_: &ReplayHandle) -> Result<Counterexample, ReplayError> {
+    Err(ReplayError::LoomUnavailable)
 }

@@ -1,14 +1,13 @@
 //! What every checker shares: counting executions, judging each outcome, keeping the
-//! shortest counterexample, and turning it into a readable, replayable [`Counterexample`].
+//! shortest counterexample, turning it into a readable, replayable [`Counterexample`], and
+//! what a search hands back to be judged ([`Found`]).
 
-use super::handle::ReplayHandle;
 use super::progress::Progress;
-use crate::model::{Event, JobId, LaneId, Op};
-use crate::outcome::{Kind, Outcome, Property, Violation};
-use serde::Serialize;
+use crate::outcome::{Counterexample, Outcome, Property, Violation};
+use crate::report::{Coverage, Exploration, ReplayHandle, TrialStats, Verdict};
 
 /// The best violation seen so far.
-pub struct Candidate<Extra> {
+pub(crate) struct Candidate<Extra> {
     /// 1-based index of the execution in the search (loom replays by it).
     #[cfg_attr(not(feature = "loom"), allow(dead_code))]
     pub execution: u64,
@@ -19,7 +18,7 @@ pub struct Candidate<Extra> {
 }
 
 /// The collector a checker's model closure reports to, one execution at a time.
-pub struct Search<Extra> {
+pub(crate) struct Search<Extra> {
     properties: Vec<Property>,
     pub executions: u64,
     /// Executions that ran to their end and were judged (a checker may stop one early).
@@ -42,7 +41,7 @@ impl<Extra> Search<Extra> {
     /// Counts an execution that is starting and returns its 1-based index.
     pub fn start(&mut self) -> u64 {
         self.executions += 1;
-        self.progress.set(self.executions);
+        self.progress.tick();
         self.executions
     }
 
@@ -68,86 +67,57 @@ impl<Extra> Search<Extra> {
     }
 }
 
-/// A counterexample as users read it and tools consume it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Counterexample {
-    pub kind: Kind,
-    pub property: Property,
-    /// The jobs involved (lost, duplicated).
-    pub jobs: Vec<JobId>,
-    /// The threads involved (hung, racing), by name.
-    pub threads: Vec<String>,
-    /// Steps in the trace.
-    pub steps: usize,
-    /// Preemptions: for loom, the smallest bound with a counterexample; otherwise counted on
-    /// the trace (a switch away from a thread that could have continued).
-    pub preemptions: usize,
-    /// Whether `preemptions` is proven minimal (loom's iterative deepening).
-    pub minimal: bool,
-    /// The handle `drainproof replay` takes (`None` for real threads: not replayable).
-    pub replay: Option<String>,
-    /// The plain-words statement of what went wrong.
-    pub summary: String,
-    /// Lane names, indexed by the events' `lane`.
-    pub lanes: Vec<String>,
-    pub events: Vec<Event>,
+/// The counterexample of a violating outcome, with its summary in words. `preemptions` is
+/// loom's minimal bound, if known; `handle` replays it (`None` for real threads).
+pub(crate) fn counterexample(
+    outcome: Outcome,
+    violation: Violation,
+    preemptions: Option<usize>,
+    handle: Option<&ReplayHandle>,
+) -> Counterexample {
+    let summary = crate::render::summary(&outcome, &violation);
+    Counterexample::new(
+        outcome,
+        violation,
+        preemptions,
+        handle.map(ReplayHandle::to_string),
+        summary,
+    )
 }
 
-impl Counterexample {
-    pub fn new(
-        outcome: Outcome,
-        violation: Violation,
-        preemptions: Option<usize>,
-        replay: Option<ReplayHandle>,
-    ) -> Counterexample {
-        let lanes: Vec<String> = outcome.lanes.iter().map(|l| l.name.clone()).collect();
-        let summary = crate::render::summary(&outcome, &violation);
-        Counterexample {
-            kind: violation.kind,
-            property: violation.property,
-            jobs: violation.jobs.clone(),
-            threads: violation.lanes.iter().map(|l| lanes[*l].clone()).collect(),
-            steps: outcome.events.len(),
-            preemptions: preemptions.unwrap_or_else(|| count_preemptions(&outcome.events)),
-            minimal: preemptions.is_some(),
-            replay: replay.map(|h| h.to_string()),
-            summary,
-            lanes,
-            events: outcome.events,
+/// What a search found, before it is judged.
+pub(crate) struct Found {
+    /// Executions run (for loom: by its last search).
+    pub executions: u64,
+    pub counterexample: Option<Counterexample>,
+    pub coverage: Coverage,
+    pub trials: Option<TrialStats>,
+    /// bfs: the state space and the shortest abstract execution to a violation.
+    pub exploration: Option<Exploration>,
+    /// Why the search stopped before it could answer (a time limit, an interruption, a DFS
+    /// limit, shuttle's step bound), if it did. Without a counterexample, the verdict is then
+    /// `inconclusive`.
+    pub cut: Option<String>,
+    /// The verdict if the search found no counterexample and nothing cut it: how strong its
+    /// "nothing found" is (`proved`, `bounded`, `no_counterexample`).
+    pub clean: Verdict,
+}
+
+impl Found {
+    /// The verdict: a counterexample stands whatever cut the search; otherwise a cut search
+    /// is inconclusive, and a finished one answers as strongly as it searched.
+    pub fn verdict(&self) -> Verdict {
+        let abstract_violation = self
+            .exploration
+            .as_ref()
+            .is_some_and(|e| e.finding.is_some());
+        match (&self.counterexample, &self.cut) {
+            (Some(_), _) => Verdict::Violated,
+            (None, _) if abstract_violation => Verdict::Violated,
+            (None, Some(reason)) => Verdict::Inconclusive {
+                reason: reason.clone(),
+            },
+            (None, None) => self.clean.clone(),
         }
     }
-
-    /// How big it is and how it was found: `minimal: 1 preemption, 14 steps`.
-    pub fn size(&self) -> String {
-        let minimal = if self.minimal { "minimal: " } else { "" };
-        format!(
-            "{minimal}{}, {} steps",
-            super::preemptions(self.preemptions),
-            self.steps
-        )
-    }
-
-    /// The lane's name.
-    pub fn lane(&self, lane: LaneId) -> &str {
-        &self.lanes[lane]
-    }
-}
-
-/// Switches from a thread whose last step did not block or end it.
-fn count_preemptions(events: &[Event]) -> usize {
-    events
-        .windows(2)
-        .filter(|pair| {
-            let (a, b) = (&pair[0], &pair[1]);
-            a.lane != b.lane
-                && !matches!(
-                    a.op,
-                    Op::Block { .. } | Op::Exit | Op::Stopped { .. } | Op::FeederExit
-                )
-                && events
-                    .iter()
-                    .skip_while(|e| !std::ptr::eq(*e, b))
-                    .any(|e| e.lane == a.lane)
-        })
-        .count()
 }

@@ -25,20 +25,140 @@
 //! a message wakes is the checker's choice, a superset of crossbeam's (which wakes the oldest,
 //! though a woken receiver still competes with receivers that never slept).
 
-use super::queue::Observed;
 use super::runtime::{Host, Runtime, Step};
-use super::trace::{Op, Received};
-use super::world::{ChannelState, Item, LaneId, TryRecvError, TrySendError, Wait, World};
+use super::trace::{ChannelSnapshot, Op, Received, Snapshot};
+use super::types::{Item, LaneId, Observed, Wait};
+use super::world::{Structure, World};
 use crate::sync::Backend;
+use std::collections::VecDeque;
 use std::sync::Arc;
+
+/// A crossbeam-style MPMC channel (`crossbeam_channel::bounded(capacity)`) as a pure state
+/// machine: each method is one operation as the channel linearises it. [`Channel`] runs them
+/// as steps of the model; the differential tests run them against `crossbeam_channel` itself.
+///
+/// Receivers are not counted: every harness keeps a receiver until the end (the main thread's
+/// own `rx`), so `send` never meets a channel without receivers and `SendError` cannot arise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ChannelState {
+    /// Messages the channel holds at most.
+    pub capacity: usize,
+    /// Messages sent and not yet received, oldest first.
+    pub items: VecDeque<Item>,
+    /// Live `Sender`s. The channel is disconnected when it reaches 0; it never comes back.
+    pub senders: usize,
+}
+
+/// Why `try_send` did not send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrySendError {
+    /// The channel held `capacity` messages.
+    Full,
+}
+
+/// Why `try_recv` returned no message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TryRecvError {
+    /// No message now, but a sender is still alive: one may still come.
+    Empty,
+    /// No message and no sender: none will ever come.
+    Disconnected,
+}
 
 /// `recv()` found the channel empty and disconnected (`crossbeam_channel::RecvError`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RecvError;
+pub(crate) struct RecvError;
+
+impl ChannelState {
+    /// A channel with one sender, as `bounded(capacity)` returns it.
+    pub fn new(capacity: usize) -> ChannelState {
+        ChannelState {
+            capacity,
+            items: VecDeque::new(),
+            senders: 1,
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.items.len() >= self.capacity
+    }
+
+    pub fn is_disconnected(&self) -> bool {
+        self.senders == 0
+    }
+
+    /// Whether `recv()` would return now: a message is there, or none can ever come.
+    pub fn recv_ready(&self) -> bool {
+        !self.items.is_empty() || self.is_disconnected()
+    }
+
+    /// `Sender::try_send`: appends unless the channel is full. A sender exists (the caller
+    /// holds it), so the channel is not disconnected.
+    pub fn try_send(&mut self, item: Item) -> Result<(), TrySendError> {
+        assert!(self.senders > 0, "send without a live sender");
+        if self.is_full() {
+            return Err(TrySendError::Full);
+        }
+        self.items.push_back(item);
+        Ok(())
+    }
+
+    /// `Receiver::try_recv`: the oldest message; else `Disconnected` if no sender is left,
+    /// else `Empty`. Messages sent before the last sender went are still delivered.
+    pub fn try_recv(&mut self) -> Result<Item, TryRecvError> {
+        match self.items.pop_front() {
+            Some(item) => Ok(item),
+            None if self.is_disconnected() => Err(TryRecvError::Disconnected),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// `Sender::clone`. No catalog protocol clones its sender; the differential tests do.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn clone_sender(&mut self) {
+        assert!(self.senders > 0, "clone of a dropped sender");
+        self.senders += 1;
+    }
+
+    /// `drop(Sender)`; returns true if it was the last one (the channel is now disconnected).
+    pub fn drop_sender(&mut self) -> bool {
+        self.senders = self.senders.checked_sub(1).expect("no sender left to drop");
+        self.senders == 0
+    }
+}
+
+impl Structure for ChannelState {
+    fn holds(&self, wait: Wait) -> bool {
+        match wait {
+            Wait::ChannelReady => self.recv_ready(),
+            Wait::ChannelRoom => !self.is_full(),
+            _ => false,
+        }
+    }
+
+    /// A channel's state column: its messages and live senders (a channel world has no
+    /// buffers, pipe or reader lock, which stay empty).
+    fn snapshot(&self, blocked: Vec<(LaneId, Wait)>) -> Snapshot {
+        Snapshot {
+            buffers: Vec::new(),
+            pipe: Vec::new(),
+            reader: None,
+            channel: Some(ChannelSnapshot {
+                items: self.items.iter().copied().collect(),
+                senders: self.senders,
+            }),
+            blocked,
+        }
+    }
+
+    fn leftover(&self) -> Vec<Item> {
+        self.items.iter().copied().collect()
+    }
+}
 
 /// The channel, the threads using it, and the world they share.
-pub struct Channel<B: Backend> {
-    runtime: Runtime<B>,
+pub(crate) struct Channel<B: Backend> {
+    runtime: Runtime<B, ChannelState>,
     observed: Observed,
     /// Permits = messages, plus one once disconnected.
     ready: B::Semaphore,
@@ -49,11 +169,13 @@ pub struct Channel<B: Backend> {
 }
 
 impl<B: Backend> Host<B> for Channel<B> {
-    fn runtime(&self) -> &Runtime<B> {
+    type Shared = ChannelState;
+
+    fn runtime(&self) -> &Runtime<B, ChannelState> {
         &self.runtime
     }
 
-    fn into_runtime(self) -> Runtime<B> {
+    fn into_runtime(self) -> Runtime<B, ChannelState> {
         self.runtime
     }
 
@@ -71,7 +193,7 @@ impl<B: Backend> Channel<B> {
     /// receiver uses `try_recv`.
     pub fn new(capacity: usize, observed: Observed, record_states: bool) -> Arc<Self> {
         Arc::new(Channel {
-            runtime: Runtime::new(World::with_channel(capacity, record_states)),
+            runtime: Runtime::new(World::new(ChannelState::new(capacity), record_states)),
             observed,
             ready: B::new_semaphore(0),
             room: B::new_semaphore(capacity),
@@ -89,23 +211,25 @@ impl<B: Backend> Channel<B> {
         self.acquire(lane, Wait::ChannelRoom, |_| ())?;
         let _gate = self.gate();
         self.release(Wait::ChannelReady, |w| {
-            w.channel().try_send(item).expect("a permit per free slot");
+            w.shared.try_send(item).expect("a permit per free slot");
             w.record(lane, Op::Send { item });
         });
         Ok(())
     }
 
-    /// `Sender::try_send`: appends, or `Full` at once.
+    /// `Sender::try_send`: appends, or `Full` at once. No catalog protocol uses it; the
+    /// differential tests do.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn try_send(&self, lane: LaneId, item: Item) -> Result<(), TrySendError> {
         let _gate = B::lock(&self.gate);
-        let full = self.world(|w| w.channel().is_full());
+        let full = self.world(|w| w.shared.is_full());
         if full {
             self.world(|w| w.record(lane, Op::TrySend { item, sent: false }));
             return Err(TrySendError::Full);
         }
         self.take_now(Wait::ChannelRoom, |_| ());
         self.release(Wait::ChannelReady, |w| {
-            w.channel().try_send(item).expect("checked not full");
+            w.shared.try_send(item).expect("checked not full");
             w.record(lane, Op::TrySend { item, sent: true });
         });
         Ok(())
@@ -117,7 +241,7 @@ impl<B: Backend> Channel<B> {
         self.acquire(lane, Wait::ChannelReady, |_| ())?;
         let _gate = self.gate();
         let received = self.world(|w| {
-            let received = w.channel().try_recv();
+            let received = w.shared.try_recv();
             let op = match received {
                 Ok(item) => Received::Item { item },
                 Err(TryRecvError::Disconnected) => Received::Disconnected,
@@ -148,11 +272,11 @@ impl<B: Backend> Channel<B> {
             "try_recv needs the channel built with Observed::Pipe"
         );
         let _gate = B::lock(&self.gate);
-        let has_message = self.world(|w| !w.channel().items.is_empty());
+        let has_message = self.world(|w| !w.shared.items.is_empty());
         // Recorded in the same world section as the receive, so that no other thread's event
         // shows the message gone before this one says it was taken.
-        let receive = |w: &mut World| {
-            let received = w.channel().try_recv();
+        let receive = |w: &mut World<ChannelState>| {
+            let received = w.shared.try_recv();
             let op = match received {
                 Ok(item) => Received::Item { item },
                 Err(TryRecvError::Empty) => Received::Empty,
@@ -171,11 +295,12 @@ impl<B: Backend> Channel<B> {
         }
     }
 
-    /// `Sender::clone`.
+    /// `Sender::clone`. No catalog protocol uses it; the differential tests do.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn clone_sender(&self, lane: LaneId) {
         let _gate = self.gate();
         self.world(|w| {
-            w.channel().clone_sender();
+            w.shared.clone_sender();
             w.record(lane, Op::CloneSender);
         });
     }
@@ -185,7 +310,7 @@ impl<B: Backend> Channel<B> {
     pub fn drop_sender(&self, lane: LaneId) {
         let _gate = self.gate();
         let disconnected = self.world(|w| {
-            let disconnected = w.channel().drop_sender();
+            let disconnected = w.shared.drop_sender();
             w.record(lane, Op::DropSender { disconnected });
             disconnected
         });
@@ -193,10 +318,201 @@ impl<B: Backend> Channel<B> {
             self.release(Wait::ChannelReady, |_| ());
         }
     }
+}
 
-    /// The channel's state now (for tests).
-    pub fn state(&self) -> ChannelState {
-        let _gate = B::lock(&self.gate);
-        self.world(|w| w.channel().clone())
+/// Differential tests: the model's channel against `crossbeam_channel` itself. Random
+/// single-threaded sequences of `send`, `try_send`, `recv`, `try_recv`, `Sender::clone` and
+/// `drop(Sender)` on `bounded(C)` and `unbounded()`, run step by step on the model ([`Channel`]
+/// on real threads, one thread) and on crossbeam; every result and the length after every step
+/// must agree. A blocking call that would block forever (`send` on a full channel, `recv` on an
+/// empty connected one) is where the model's hang detector fires (the only thread is blocked)
+/// and where crossbeam's `send_timeout`/`recv_timeout` time out; the sequence ends there.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+    use crate::model::world::Interrupted;
+    use crate::sync::StdThreads;
+    use crossbeam_channel::{
+        RecvTimeoutError, SendTimeoutError, Sender, TryRecvError as CbTryRecv,
+        TrySendError as CbTrySend,
+    };
+    use proptest::prelude::*;
+    use std::time::Duration;
+
+    /// Long enough that a crossbeam call that could complete does; short enough for many cases.
+    const BLOCKED: Duration = Duration::from_millis(1);
+
+    #[derive(Clone, Copy, Debug)]
+    enum Action {
+        Send,
+        TrySend,
+        Recv,
+        TryRecv,
+        CloneSender,
+        DropSender,
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            4 => Just(Action::Send),
+            3 => Just(Action::TrySend),
+            2 => Just(Action::Recv),
+            4 => Just(Action::TryRecv),
+            1 => Just(Action::CloneSender),
+            1 => Just(Action::DropSender),
+        ]
+    }
+
+    /// `None`: `unbounded()`.
+    fn capacity() -> impl Strategy<Value = Option<usize>> {
+        prop_oneof![Just(None), (1usize..=4).prop_map(Some)]
+    }
+
+    /// A result in a form both sides produce.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Seen {
+        Sent,
+        Full,
+        Got(u32),
+        Empty,
+        Disconnected,
+        /// The call would block forever.
+        Blocks,
+        /// The action needs a sender and none is left: skipped on both sides.
+        Skipped,
+    }
+
+    fn job(item: Item) -> u32 {
+        match item {
+            Item::Job(job) => job,
+            other => panic!("only jobs are sent, got {other:?}"),
+        }
+    }
+
+    /// Runs `actions` on both channels; returns the results side by side (model, crossbeam) and
+    /// the lengths after each step.
+    fn run_both(
+        capacity: Option<usize>,
+        actions: &[Action],
+    ) -> Vec<(Action, Seen, Seen, usize, usize)> {
+        // `unbounded()`: a capacity no sequence here fills.
+        let model = Channel::<StdThreads>::new(capacity.unwrap_or(1 << 20), Observed::Pipe, false);
+        let main = model.world(|w| w.add_lane(Role::Producer(0), "main".into(), false));
+        let (tx, rx) = match capacity {
+            Some(c) => crossbeam_channel::bounded(c),
+            None => crossbeam_channel::unbounded(),
+        };
+        let mut senders: Vec<Sender<u32>> = vec![tx];
+        let mut next = 0u32;
+        let mut steps = Vec::new();
+        let mut hung = false;
+        for &action in actions {
+            let needs_sender = matches!(
+                action,
+                Action::Send | Action::TrySend | Action::CloneSender | Action::DropSender
+            );
+            let (ours, theirs) = if needs_sender && senders.is_empty() {
+                (Seen::Skipped, Seen::Skipped)
+            } else {
+                match action {
+                    Action::Send => {
+                        next += 1;
+                        let ours = match model.send(main, Item::Job(next)) {
+                            Ok(()) => Seen::Sent,
+                            Err(Interrupted::Hang) => Seen::Blocks,
+                            Err(other) => panic!("{other:?}"),
+                        };
+                        let theirs = match senders[0].send_timeout(next, BLOCKED) {
+                            Ok(()) => Seen::Sent,
+                            Err(SendTimeoutError::Timeout(_)) => Seen::Blocks,
+                            Err(SendTimeoutError::Disconnected(_)) => panic!("a receiver is alive"),
+                        };
+                        (ours, theirs)
+                    }
+                    Action::TrySend => {
+                        next += 1;
+                        let ours = match model.try_send(main, Item::Job(next)) {
+                            Ok(()) => Seen::Sent,
+                            Err(TrySendError::Full) => Seen::Full,
+                        };
+                        let theirs = match senders[0].try_send(next) {
+                            Ok(()) => Seen::Sent,
+                            Err(CbTrySend::Full(_)) => Seen::Full,
+                            Err(CbTrySend::Disconnected(_)) => panic!("a receiver is alive"),
+                        };
+                        (ours, theirs)
+                    }
+                    Action::Recv => {
+                        let ours = match model.recv(main) {
+                            Ok(Ok(item)) => Seen::Got(job(item)),
+                            Ok(Err(RecvError)) => Seen::Disconnected,
+                            Err(Interrupted::Hang) => Seen::Blocks,
+                            Err(other) => panic!("{other:?}"),
+                        };
+                        let theirs = match rx.recv_timeout(BLOCKED) {
+                            Ok(job) => Seen::Got(job),
+                            Err(RecvTimeoutError::Disconnected) => Seen::Disconnected,
+                            Err(RecvTimeoutError::Timeout) => Seen::Blocks,
+                        };
+                        (ours, theirs)
+                    }
+                    Action::TryRecv => {
+                        let ours = match model.try_recv(main) {
+                            Ok(item) => Seen::Got(job(item)),
+                            Err(TryRecvError::Empty) => Seen::Empty,
+                            Err(TryRecvError::Disconnected) => Seen::Disconnected,
+                        };
+                        let theirs = match rx.try_recv() {
+                            Ok(job) => Seen::Got(job),
+                            Err(CbTryRecv::Empty) => Seen::Empty,
+                            Err(CbTryRecv::Disconnected) => Seen::Disconnected,
+                        };
+                        (ours, theirs)
+                    }
+                    Action::CloneSender => {
+                        model.clone_sender(main);
+                        senders.push(senders[0].clone());
+                        (Seen::Sent, Seen::Sent)
+                    }
+                    Action::DropSender => {
+                        model.drop_sender(main);
+                        senders.pop();
+                        (Seen::Sent, Seen::Sent)
+                    }
+                }
+            };
+            hung = ours == Seen::Blocks;
+            let ours_len = model.world(|w| w.shared.items.len());
+            steps.push((action, ours, theirs, ours_len, rx.len()));
+            if hung {
+                break;
+            }
+        }
+        let result = if hung { Err(Interrupted::Hang) } else { Ok(()) };
+        let world = model.exit_main(main, result);
+        assert_eq!(world.hang.is_some(), hung);
+        steps
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn the_model_channel_answers_every_operation_as_crossbeam_does(
+            capacity in capacity(),
+            actions in prop::collection::vec(action(), 0..40),
+        ) {
+            for (index, (action, ours, theirs, ours_len, theirs_len)) in
+                run_both(capacity, &actions).into_iter().enumerate()
+            {
+                prop_assert_eq!(
+                    &ours, &theirs,
+                    "step {} ({:?}) on {:?}: {:?}", index, action, capacity, actions
+                );
+                prop_assert_eq!(ours_len, theirs_len, "length after step {}", index);
+            }
+        }
+
     }
 }

@@ -1,24 +1,26 @@
 //! The model of `multiprocessing.Queue` and of the threads that use it, written once against
-//! [`crate::sync::Backend`].
+//! the swappable primitives of `crate::sync`.
 //!
-//! - [`runtime`]: the threads (lanes), their waits, joins and the hang detector.
-//! - [`queue`]: `multiprocessing.Queue` itself, step by step after queues.py.
-//! - [`channel`]: a crossbeam-style channel, the Rust idiom, on the same runtime.
-//! - [`world`]: the data every step reads and writes; [`trace`]: what each step did;
-//!   [`tap`]: a copy of it, live, for a scheduler that steers by it.
+//! What a user of the crate sees of it is the trace of a counterexample: [`Event`]s made of
+//! [`Op`]s and [`Snapshot`]s over the small shared types ([`Item`], [`Wait`], ...). The
+//! machinery is internal:
+//!
+//! - `types`: the small types everything shares;
+//! - `trace`: what each step did, and the state after it;
+//! - `world`: the data of one execution (one shared structure and its threads);
+//! - `runtime`: the threads (lanes), their waits, joins and the hang detector;
+//! - `queue`: `multiprocessing.Queue` itself, step by step after queues.py;
+//! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime;
+//! - [`tap`]: a live copy of the trace, for a scheduler that steers by it.
 
-pub mod channel;
-pub mod queue;
-pub mod runtime;
-pub mod tap;
-pub mod trace;
-pub mod world;
+pub(crate) mod channel;
+pub(crate) mod queue;
+pub(crate) mod runtime;
+pub(crate) mod tap;
+mod trace;
+mod types;
+pub(crate) mod world;
 
-pub use channel::{Channel, RecvError};
-pub use queue::{Observed, Queue};
-pub use runtime::{Host, Runtime, Step};
 pub use trace::{ChannelSnapshot, EmptyCause, Event, Op, Polled, Received, Snapshot};
-pub use world::{
-    ChannelState, Interrupted, Item, JobId, Lane, LaneId, LaneState, Role, TryRecvError,
-    TrySendError, Wait, World,
-};
+pub use types::{Item, JobId, LaneId, Wait};
+pub(crate) use types::{Observed, Role};

@@ -16,11 +16,8 @@
 //! protocols whose only poll is the seed's final `jobs.empty()`, made after joining every
 //! reader, need their reads to conflict with nothing but other reads.
 //!
-//! The order of every step, whatever backend: a permit is taken *before* the world changes and
-//! returned *after*, so the world never shows less than the permits promise (a thread that
-//! holds a permit always finds its item). Where the order of changes matters to others (two
-//! feeders writing one pipe), the changes are made under a token, whose acquisition the
-//! checkers order.
+//! Every step follows the permit order and token rules of docs/model.md, section 3.6 (kept by
+//! `crate::model::runtime`).
 //!
 //! # Reductions (each argued in docs/model.md)
 //! - `get()` does not take the reader lock. Only non-blocking and timed readers can observe
@@ -39,27 +36,93 @@
 //!   makes it. Each of its two waits (the lock, then the data) gets its own gap.
 
 use super::runtime::{Host, Runtime, Step};
-use super::trace::{EmptyCause, Op, Polled};
-use super::world::{Item, LaneId, Role, Wait, World};
+use super::trace::{EmptyCause, Op, Polled, Snapshot};
+use super::types::{Item, LaneId, Observed, Role, Wait};
+use super::world::{Structure, World};
 use crate::sync::Backend;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// What the protocol observes without taking, which decides how much of the pipe's traffic
-/// must be visible to the checker as conflicting (see the module doc).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Observed {
-    /// Readers only block in `get()`; the pipe is polled only once every read is over.
-    Nothing,
-    /// `empty()` polls the pipe while readers block in `get()`.
-    Pipe,
-    /// `get_nowait()` or `get(timeout=t)` observe the reader lock and the pipe; no reader
-    /// blocks in `get()`, so the reader lock is world data under the gate, never waited on.
-    PipeAndReaderLock,
+/// The state of a `multiprocessing.Queue`: its producers' buffers, the pipe and the reader
+/// lock, as the world holds them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct QueueState {
+    /// Items the pipe holds at most: the OS pipe's capacity divided by the item size.
+    pub pipe_capacity: usize,
+    /// Per producer: items put but not yet taken by its feeder (queues.py 76, 95).
+    pub buffers: Vec<VecDeque<Item>>,
+    /// Per producer: whether its feeder thread has been started (queues.py 93-94).
+    pub feeder_started: Vec<bool>,
+    /// Items written to the pipe and not yet read, in order.
+    pub pipe: VecDeque<Item>,
+    /// The holder of the reader lock `_rlock` (queues.py 43).
+    pub reader: Option<LaneId>,
+    /// `JoinableQueue._unfinished_tasks` (queues.py 298, 318, 323).
+    pub unfinished_tasks: usize,
+}
+
+impl QueueState {
+    /// An empty queue with `producers` buffers and a pipe of `pipe_capacity` items.
+    pub fn new(producers: usize, pipe_capacity: usize) -> QueueState {
+        QueueState {
+            pipe_capacity,
+            buffers: vec![VecDeque::new(); producers],
+            feeder_started: vec![false; producers],
+            pipe: VecDeque::new(),
+            reader: None,
+            unfinished_tasks: 0,
+        }
+    }
+
+    /// Number of items put and not yet read: `qsize()` (queues.py 124-126), an observation of
+    /// the state rather than a step (docs/model.md, section 3.10). No catalog protocol calls it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn qsize(&self) -> usize {
+        let queued = |item: &&Item| **item != Item::Close;
+        self.buffers.iter().flatten().filter(queued).count() + self.pipe.len()
+    }
+}
+
+impl Structure for QueueState {
+    fn holds(&self, wait: Wait) -> bool {
+        match wait {
+            Wait::BufferItem(producer) => !self.buffers[producer].is_empty(),
+            Wait::PipeRoom => self.pipe.len() < self.pipe_capacity,
+            Wait::PipeData => !self.pipe.is_empty(),
+            Wait::ReaderLock => self.reader.is_none(),
+            Wait::TasksDone => self.unfinished_tasks == 0,
+            Wait::Exit(_) | Wait::ChannelReady | Wait::ChannelRoom => false,
+        }
+    }
+
+    fn snapshot(&self, blocked: Vec<(LaneId, Wait)>) -> Snapshot {
+        Snapshot {
+            buffers: self
+                .buffers
+                .iter()
+                .map(|buffer| buffer.iter().copied().collect())
+                .collect(),
+            pipe: self.pipe.iter().copied().collect(),
+            reader: self.reader,
+            channel: None,
+            blocked,
+        }
+    }
+
+    fn leftover(&self) -> Vec<Item> {
+        self.buffers
+            .iter()
+            .flatten()
+            .chain(&self.pipe)
+            .copied()
+            .filter(|item| *item != Item::Close)
+            .collect()
+    }
 }
 
 /// The queue, its producers' feeder threads and the world they share.
-pub struct Queue<B: Backend> {
-    runtime: Runtime<B>,
+pub(crate) struct Queue<B: Backend> {
+    runtime: Runtime<B, QueueState>,
     observed: Observed,
     /// Per producer: permits = items in its buffer (`_notempty`, queues.py 75-76, 228-231).
     buffers: Vec<B::Semaphore>,
@@ -75,11 +138,13 @@ pub struct Queue<B: Backend> {
 }
 
 impl<B: Backend> Host<B> for Queue<B> {
-    fn runtime(&self) -> &Runtime<B> {
+    type Shared = QueueState;
+
+    fn runtime(&self) -> &Runtime<B, QueueState> {
         &self.runtime
     }
 
-    fn into_runtime(self) -> Runtime<B> {
+    fn into_runtime(self) -> Runtime<B, QueueState> {
         self.runtime
     }
 
@@ -106,7 +171,10 @@ impl<B: Backend> Queue<B> {
         record_states: bool,
     ) -> Arc<Self> {
         Arc::new(Queue {
-            runtime: Runtime::new(World::new(producers, pipe_capacity, record_states)),
+            runtime: Runtime::new(World::new(
+                QueueState::new(producers, pipe_capacity),
+                record_states,
+            )),
             observed,
             buffers: (0..producers).map(|_| B::new_semaphore(0)).collect(),
             items: B::new_semaphore(0),
@@ -121,7 +189,7 @@ impl<B: Backend> Queue<B> {
     pub fn prefill(&self, items: impl IntoIterator<Item = Item>) {
         for item in items {
             self.take_now(Wait::PipeRoom, |_| ());
-            self.release(Wait::PipeData, |w| w.pipe.push_back(item));
+            self.release(Wait::PipeData, |w| w.shared.pipe.push_back(item));
         }
     }
 
@@ -129,9 +197,9 @@ impl<B: Backend> Queue<B> {
     /// starting its feeder on the first put. Never touches the pipe.
     pub fn put(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
         let start_feeder = self.release(Wait::BufferItem(producer), |w| {
-            let start = !w.feeder_started[producer];
-            w.feeder_started[producer] = true;
-            w.buffers[producer].push_back(item);
+            let start = !w.shared.feeder_started[producer];
+            w.shared.feeder_started[producer] = true;
+            w.shared.buffers[producer].push_back(item);
             w.record(lane, Op::Put { item });
             start
         });
@@ -145,7 +213,7 @@ impl<B: Backend> Queue<B> {
     pub fn put_task(self: &Arc<Self>, lane: LaneId, producer: usize, item: Item) {
         {
             let _cond = B::lock(&self.tasks);
-            self.world(|w| w.unfinished_tasks += 1);
+            self.world(|w| w.shared.unfinished_tasks += 1);
         }
         self.put(lane, producer, item);
     }
@@ -176,9 +244,9 @@ impl<B: Backend> Queue<B> {
     fn feed(&self, lane: LaneId, producer: usize) -> Step<()> {
         loop {
             let closing = self.acquire(lane, Wait::BufferItem(producer), |w| {
-                let closing = w.buffers[producer].front() == Some(&Item::Close);
+                let closing = w.shared.buffers[producer].front() == Some(&Item::Close);
                 if closing {
-                    w.buffers[producer].pop_front();
+                    w.shared.buffers[producer].pop_front();
                     w.record(lane, Op::FeederExit);
                 }
                 closing
@@ -189,8 +257,10 @@ impl<B: Backend> Queue<B> {
             self.acquire(lane, Wait::PipeRoom, |_| ())?;
             let _gate = B::lock(&self.gate);
             self.release(Wait::PipeData, |w| {
-                let item = w.buffers[producer].pop_front().expect("a permit per item");
-                w.pipe.push_back(item);
+                let item = w.shared.buffers[producer]
+                    .pop_front()
+                    .expect("a permit per item");
+                w.shared.pipe.push_back(item);
                 w.record(lane, Op::Flush { item });
             });
         }
@@ -204,8 +274,8 @@ impl<B: Backend> Queue<B> {
             Observed::PipeAndReaderLock,
             "get() beside reader-lock observers is not modelled"
         );
-        let read = |w: &mut World| {
-            let item = w.pipe.pop_front().expect("a permit per item");
+        let read = |w: &mut World<QueueState>| {
+            let item = w.shared.pipe.pop_front().expect("a permit per item");
             w.record(lane, Op::Get { item });
             item
         };
@@ -265,10 +335,15 @@ impl<B: Backend> Queue<B> {
             "polling reads need Observed::PipeAndReaderLock"
         );
         let _gate = B::lock(&self.gate);
-        let (holder, empty) = self.world(|w| (w.reader.filter(|&h| h != lane), w.pipe.is_empty()));
+        let (holder, empty) = self.world(|w| {
+            (
+                w.shared.reader.filter(|&h| h != lane),
+                w.shared.pipe.is_empty(),
+            )
+        });
         // Each outcome is recorded in the same world section as the change it makes, so that
         // no other thread's event can show the change before this one says it happened.
-        let record = |w: &mut World, outcome: Result<Polled, Wait>| {
+        let record = |w: &mut World<QueueState>, outcome: Result<Polled, Wait>| {
             let event = match outcome {
                 Ok(polled) => op(polled),
                 Err(wait) => Op::AwaitTimeout { wait },
@@ -283,19 +358,19 @@ impl<B: Backend> Queue<B> {
             }
             None if !empty => {
                 let outcome = self.take_now(Wait::PipeData, |w| {
-                    w.reader = Some(lane);
-                    let item = w.pipe.pop_front().expect("checked non-empty");
+                    w.shared.reader = Some(lane);
+                    let item = w.shared.pipe.pop_front().expect("checked non-empty");
                     record(w, Ok(Polled::Item { item }))
                 });
                 self.release(Wait::PipeRoom, |_| ());
                 outcome
             }
             None if patience.data => self.world(|w| {
-                w.reader = Some(lane);
+                w.shared.reader = Some(lane);
                 record(w, Err(Wait::PipeData))
             }),
             None => self.world(|w| {
-                w.reader = None;
+                w.shared.reader = None;
                 record(w, Ok(self::empty(EmptyCause::PipeEmpty)))
             }),
         }
@@ -307,7 +382,7 @@ impl<B: Backend> Queue<B> {
         if matches!(polled, Polled::Item { .. }) {
             let _gate = B::lock(&self.gate);
             self.world(|w| {
-                w.reader = None;
+                w.shared.reader = None;
                 w.record(lane, Op::ReleaseReaderLock);
             });
         }
@@ -327,7 +402,7 @@ impl<B: Backend> Queue<B> {
     fn poll_pipe(&self, lane: LaneId, op: impl FnOnce(bool) -> Op) -> bool {
         let _gate = B::lock(&self.gate);
         self.world(|w| {
-            let empty = w.pipe.is_empty();
+            let empty = w.shared.pipe.is_empty();
             w.record(lane, op(empty));
             empty
         })
@@ -337,12 +412,13 @@ impl<B: Backend> Queue<B> {
     pub fn task_done(&self, lane: LaneId) {
         let _cond = B::lock(&self.tasks);
         let done = self.world(|w| {
-            w.unfinished_tasks = w
+            w.shared.unfinished_tasks = w
+                .shared
                 .unfinished_tasks
                 .checked_sub(1)
                 .expect("task_done() called too many times");
             w.record(lane, Op::TaskDone);
-            w.unfinished_tasks == 0
+            w.shared.unfinished_tasks == 0
         });
         if done {
             self.release(Wait::TasksDone, |_| ());
@@ -355,7 +431,7 @@ impl<B: Backend> Queue<B> {
     pub fn join_tasks(&self, lane: LaneId) -> Step<()> {
         let done = {
             let _cond = B::lock(&self.tasks);
-            self.world(|w| w.unfinished_tasks == 0)
+            self.world(|w| w.shared.unfinished_tasks == 0)
         };
         if !done {
             self.acquire(lane, Wait::TasksDone, |_| ())?;
@@ -403,4 +479,118 @@ impl Patience {
 
 fn empty(cause: EmptyCause) -> Polled {
     Polled::Empty { cause }
+}
+
+/// Differential tests of the pipe and the queue against `crossbeam_channel`: the model's pipe
+/// is a FIFO of `C` items that the feeder writes while [`Wait::PipeRoom`] holds and readers read
+/// while [`Wait::PipeData`] holds, so random writes and reads on it are compared with
+/// `try_send`/`try_recv` on `bounded(C)`; and `put` with blocking `get` on the whole queue (real
+/// feeder thread, pipe of `C` items) deliver in FIFO order, as an `unbounded()` channel does.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::StdThreads;
+    use proptest::prelude::*;
+    use std::collections::VecDeque;
+    use std::time::Duration;
+
+    /// Long enough that a crossbeam call that could complete does; short enough for many cases.
+    const BLOCKED: Duration = Duration::from_millis(1);
+
+    fn job(item: Item) -> u32 {
+        match item {
+            Item::Job(job) => job,
+            other => panic!("only jobs are sent, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn qsize_counts_buffers_and_pipe_but_not_the_close_marker() {
+        let mut queue = QueueState::new(2, 4);
+        queue.buffers[0].extend([Item::Job(0), Item::Close]);
+        queue.buffers[1].push_back(Item::Sentinel);
+        queue.pipe.push_back(Item::Job(1));
+        assert_eq!(queue.qsize(), 3);
+        assert_eq!(
+            queue.leftover(),
+            vec![Item::Job(0), Item::Sentinel, Item::Job(1)]
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn the_model_pipe_is_a_bounded_fifo_like_crossbeam_bounded(
+            capacity in 1usize..=4,
+            writes in prop::collection::vec(any::<bool>(), 0..60),
+        ) {
+            // `true`: the feeder tries to write the next item; `false`: a reader tries to read.
+            let mut world = World::new(QueueState::new(1, capacity), false);
+            let (tx, rx) = crossbeam_channel::bounded(capacity);
+            let mut next = 0u32;
+            for write in writes {
+                if write {
+                    next += 1;
+                    let room = world.holds(Wait::PipeRoom);
+                    if room {
+                        world.shared.pipe.push_back(Item::Job(next));
+                    }
+                    prop_assert_eq!(room, tx.try_send(next).is_ok(), "write of {}", next);
+                } else {
+                    let ours = world
+                        .holds(Wait::PipeData)
+                        .then(|| world.shared.pipe.pop_front())
+                        .flatten()
+                        .map(job);
+                    prop_assert_eq!(ours, rx.try_recv().ok());
+                }
+                prop_assert_eq!(world.shared.pipe.len(), rx.len());
+            }
+        }
+
+        #[test]
+        fn the_model_queue_delivers_puts_in_order_like_an_unbounded_channel(
+            pipe_capacity in 1usize..=3,
+            puts in prop::collection::vec(any::<bool>(), 0..12),
+        ) {
+            // `true`: put the next job; `false`: a blocking get(). A get with nothing put blocks
+            // forever: the model declares the hang, crossbeam times out; the sequence ends there.
+            let queue = Queue::<StdThreads>::new(1, pipe_capacity, Observed::Nothing, false);
+            let main = queue.world(|w| w.add_lane(Role::Producer(0), "producer".into(), false));
+            let (tx, rx) = crossbeam_channel::unbounded();
+            let mut expected: VecDeque<u32> = VecDeque::new();
+            let mut next = 0u32;
+            let mut result = Ok(());
+            for put in puts {
+                if put {
+                    next += 1;
+                    queue.put(main, 0, Item::Job(next));
+                    tx.send(next).unwrap();
+                    expected.push_back(next);
+                } else {
+                    let theirs = rx.recv_timeout(BLOCKED).ok();
+                    prop_assert_eq!(theirs, expected.pop_front());
+                    match queue.get(main) {
+                        Ok(item) => prop_assert_eq!(Some(job(item)), theirs),
+                        Err(why) => {
+                            prop_assert_eq!(theirs, None, "the model blocks only with nothing put");
+                            result = Err(why);
+                            break;
+                        }
+                    }
+                }
+            }
+            if result.is_ok() {
+                // Drain what is left, in order, and exit as the producer does (flushing the feeder).
+                while let Some(theirs) = expected.pop_front() {
+                    prop_assert_eq!(queue.get(main).map(job), Ok(theirs));
+                }
+                result = queue.exit_producer(main, 0);
+                prop_assert_eq!(result, Ok(()));
+            }
+            let world = queue.exit_main(main, result);
+            prop_assert_eq!(world.hang.is_some(), result.is_err());
+        }
+    }
 }

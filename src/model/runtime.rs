@@ -2,30 +2,31 @@
 //! every shared structure a model is built of (the queue, the channel).
 //!
 //! A structure implements [`Host`]: it owns a [`Runtime`] and says which of its semaphores
-//! each [`Wait`] blocks on; everything else here comes with the trait. Two rules make the world
-//! (a `std::sync::Mutex` no checker sees) and the backend's primitives agree for the checkers:
-//! a permit is taken before the world changes and returned after ([`Host::acquire`],
-//! [`Host::release`]), so the world never shows less than the permits promise; and a thread
-//! that may block in the backend is marked blocked in the world first ([`Host::acquire`],
-//! [`Host::join`]), so the hang detector never mistakes it for a running one.
+//! each [`Wait`] blocks on; everything else here comes with the trait. This is where the
+//! soundness rules of docs/model.md, section 3.6 are kept for every structure: a permit is
+//! taken before the world changes and returned after ([`Host::acquire`], [`Host::release`]),
+//! so the world never shows less than the permits promise; and a thread that may block in the
+//! backend is marked blocked in the world first ([`Host::acquire`], [`Host::join`]), so the
+//! hang detector never mistakes it for a running one.
 
 use super::trace::Op;
-use super::world::{Interrupted, LaneId, LaneState, Role, Wait, World};
-use crate::sync::Backend;
+use super::types::{LaneId, Role, Wait};
+use super::world::{Interrupted, LaneState, Structure, World};
+use crate::sync::{Backend, lock};
 use std::sync::{Arc, Mutex};
 
 /// The result of a step that may be cut short by a hang or a shutdown.
-pub type Step<T> = Result<T, Interrupted>;
+pub(crate) type Step<T> = Result<T, Interrupted>;
 
 /// The world and the backend threads of one execution.
-pub struct Runtime<B: Backend> {
-    world: Mutex<World>,
+pub(crate) struct Runtime<B: Backend, S> {
+    world: Mutex<World<S>>,
     /// Threads started and not joined yet.
     handles: Mutex<Vec<(LaneId, B::JoinHandle)>>,
 }
 
-impl<B: Backend> Runtime<B> {
-    pub fn new(world: World) -> Self {
+impl<B: Backend, S> Runtime<B, S> {
+    pub fn new(world: World<S>) -> Self {
         Runtime {
             world: Mutex::new(world),
             handles: Mutex::new(Vec::new()),
@@ -34,8 +35,11 @@ impl<B: Backend> Runtime<B> {
 }
 
 /// A shared structure of the model, with the threads that use it.
-pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
-    fn runtime(&self) -> &Runtime<B>;
+pub(crate) trait Host<B: Backend>: Sized + Send + Sync + 'static {
+    /// The structure's own state, which the world holds.
+    type Shared: Structure;
+
+    fn runtime(&self) -> &Runtime<B, Self::Shared>;
 
     /// The semaphore `wait` blocks on; `None` for waits that never block on one (joins, which
     /// the joined thread's exit ends).
@@ -43,12 +47,8 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// Runs `f` on the world. Never call a backend primitive inside `f`: it may switch threads
     /// while this (non-reentrant) lock is held.
-    fn world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut self
-            .runtime()
-            .world
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()))
+    fn world<R>(&self, f: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
+        f(&mut lock(&self.runtime().world))
     }
 
     /// Registers and starts a thread of the model. `body`'s result decides whether the lane
@@ -73,7 +73,7 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
             let result = body(&host, lane);
             host.finish(lane, result);
         });
-        self.runtime().handles.lock().unwrap().push((lane, handle));
+        lock(&self.runtime().handles).push((lane, handle));
         lane
     }
 
@@ -110,7 +110,7 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// Releases the blocked lanes that `which` selects: one permit of the semaphore each waits
     /// on. (A lane blocked joining another is released by that one's exit.)
-    fn interrupt(&self, which: impl Fn(&World) -> Vec<LaneId>) {
+    fn interrupt(&self, which: impl Fn(&World<Self::Shared>) -> Vec<LaneId>) {
         let waits: Vec<Wait> = self.world(|w| {
             let chosen = which(w);
             chosen
@@ -167,7 +167,12 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// Takes a permit of `wait`'s semaphore, blocking (visibly to the hang detector) while
     /// there is none; then `then` changes the world.
-    fn acquire<R>(&self, lane: LaneId, wait: Wait, then: impl FnOnce(&mut World) -> R) -> Step<R> {
+    fn acquire<R>(
+        &self,
+        lane: LaneId,
+        wait: Wait,
+        then: impl FnOnce(&mut World<Self::Shared>) -> R,
+    ) -> Step<R> {
         self.register(lane, wait)?;
         B::acquire(self.semaphore(wait).expect("a semaphore wait"));
         self.resume(lane)?;
@@ -176,13 +181,13 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// Takes a permit that the world says is there and that nobody can take first (the caller
     /// holds the token that orders every taker), so this never blocks; then `then`.
-    fn take_now<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
+    fn take_now<R>(&self, wait: Wait, then: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
         B::acquire(self.semaphore(wait).expect("a semaphore wait"));
         self.world(then)
     }
 
     /// `then` changes the world; then a permit of `wait`'s semaphore is returned.
-    fn release<R>(&self, wait: Wait, then: impl FnOnce(&mut World) -> R) -> R {
+    fn release<R>(&self, wait: Wait, then: impl FnOnce(&mut World<Self::Shared>) -> R) -> R {
         let result = self.world(then);
         B::release(self.semaphore(wait).expect("a semaphore wait"));
         result
@@ -193,7 +198,7 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
     fn join(&self, lane: LaneId, target: LaneId) -> Step<()> {
         self.register(lane, Wait::Exit(target))?;
         let handle = {
-            let mut handles = self.runtime().handles.lock().unwrap();
+            let mut handles = lock(&self.runtime().handles);
             let index = handles.iter().position(|(l, _)| *l == target);
             index.map(|index| handles.swap_remove(index).1)
         };
@@ -207,7 +212,7 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
 
     /// The main thread's exit, which ends the execution: daemon threads die with it (they
     /// unwind), then every thread is joined so the world is final. Returns the final world.
-    fn exit_main(self: Arc<Self>, main: LaneId, result: Step<()>) -> World {
+    fn exit_main(self: Arc<Self>, main: LaneId, result: Step<()>) -> World<Self::Shared> {
         self.world(|w| w.shutdown = true);
         self.finish(main, result);
         self.interrupt(|w| {
@@ -215,16 +220,13 @@ pub trait Host<B: Backend>: Sized + Send + Sync + 'static {
                 .filter(|&lane| w.lanes[lane].daemon)
                 .collect()
         });
-        let handles = std::mem::take(&mut *self.runtime().handles.lock().unwrap());
+        let handles = std::mem::take(&mut *lock(&self.runtime().handles));
         handles.into_iter().for_each(|(_, handle)| B::join(handle));
         let host = Arc::into_inner(self).expect("a model thread still holds the structure");
         let runtime = host.into_runtime();
-        runtime
-            .world
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
+        crate::sync::unpoisoned(runtime.world.into_inner())
     }
 
     /// Gives up the structure for its runtime (the last step of [`Host::exit_main`]).
-    fn into_runtime(self) -> Runtime<B>;
+    fn into_runtime(self) -> Runtime<B, Self::Shared>;
 }

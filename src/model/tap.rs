@@ -10,7 +10,7 @@
 //! scheduler's reach.
 
 use super::trace::Op;
-use super::world::LaneId;
+use super::types::LaneId;
 use std::cell::RefCell;
 
 /// What a tap has seen of the execution in progress.

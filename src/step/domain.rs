@@ -11,19 +11,30 @@ use std::fmt::Debug;
 
 /// A number type and a boolean type with the operations the relation uses.
 pub trait Domain: Clone + Debug {
+    /// An integer (a plain one, or a solver term).
     type Num: Clone + Debug;
+    /// A truth value (a plain one, or a solver formula).
     type Bool: Clone + Debug;
 
+    /// The constant `value`.
     fn num(&self, value: u32) -> Self::Num;
+    /// The constant `value`.
     fn bool(&self, value: bool) -> Self::Bool;
+    /// `a + b`.
     fn add(&self, a: &Self::Num, b: &Self::Num) -> Self::Num;
+    /// `a - b`.
     fn sub(&self, a: &Self::Num, b: &Self::Num) -> Self::Num;
+    /// `a < b`.
     fn lt(&self, a: &Self::Num, b: &Self::Num) -> Self::Bool;
+    /// `a == b`.
     fn eq(&self, a: &Self::Num, b: &Self::Num) -> Self::Bool;
     /// `if condition { then } else { otherwise }`.
     fn ite(&self, condition: &Self::Bool, then: &Self::Num, otherwise: &Self::Num) -> Self::Num;
+    /// `a && b`.
     fn and(&self, a: &Self::Bool, b: &Self::Bool) -> Self::Bool;
+    /// `a || b`.
     fn or(&self, a: &Self::Bool, b: &Self::Bool) -> Self::Bool;
+    /// `!a`.
     fn not(&self, a: &Self::Bool) -> Self::Bool;
 
     /// A guarded update: `Some((guard, then()))`, or `None` when this domain knows the guard is
@@ -31,21 +42,27 @@ pub trait Domain: Clone + Debug {
     /// A symbolic domain always returns the pair: its guard is a formula.
     fn guarded<T>(&self, guard: Self::Bool, then: impl FnOnce() -> T) -> Option<(Self::Bool, T)>;
 
+    /// `a <= b`.
     fn le(&self, a: &Self::Num, b: &Self::Num) -> Self::Bool {
         self.not(&self.lt(b, a))
     }
+    /// `a > b`.
     fn gt(&self, a: &Self::Num, b: &Self::Num) -> Self::Bool {
         self.lt(b, a)
     }
+    /// `a != b`.
     fn ne(&self, a: &Self::Num, b: &Self::Num) -> Self::Bool {
         self.not(&self.eq(a, b))
     }
+    /// `a + 1`.
     fn inc(&self, a: &Self::Num) -> Self::Num {
         self.add(a, &self.num(1))
     }
+    /// `a - 1`.
     fn dec(&self, a: &Self::Num) -> Self::Num {
         self.sub(a, &self.num(1))
     }
+    /// The smaller of `a` and `b`.
     fn min(&self, a: &Self::Num, b: &Self::Num) -> Self::Num {
         self.ite(&self.lt(a, b), a, b)
     }

@@ -17,7 +17,9 @@ pub enum Thread {
     Main,
     /// Producer 1 (`foreign-sentinel`).
     Second,
+    /// Producer `p`'s feeder thread.
     Feeder(usize),
+    /// A worker (which one is not recorded).
     Worker,
 }
 
@@ -26,12 +28,19 @@ pub enum Thread {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "for", content = "of")]
 pub enum Blocked {
+    /// A feeder waits for producer `p`'s buffer to be non-empty.
     BufferItem(usize),
+    /// A feeder waits for room in the pipe.
     PipeRoom,
+    /// A reader waits in `get()` for data.
     PipeData,
+    /// A thread waits in `join()` for another, named by role.
     Exit(Thread),
+    /// `JoinableQueue.join()` waits for every task to be done.
     TasksDone,
+    /// A channel's `recv()` waits for a message or for the last sender to go.
     ChannelReady,
+    /// A bounded channel's `send()` waits for room.
     ChannelRoom,
 }
 

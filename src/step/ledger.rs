@@ -29,9 +29,13 @@ pub trait Ledger<D: Domain>: Clone + std::fmt::Debug {
 /// processed once, or processed more than once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct JobCounts {
+    /// Bit `j`: job `j` was processed at least once.
     pub once: u128,
+    /// Bit `j`: job `j` was processed at least twice.
     pub twice: u128,
+    /// Bit `j`: job `j` was unprocessed when `join()` returned.
     pub early: u128,
+    /// How many jobs there are.
     pub jobs: u8,
 }
 
@@ -39,6 +43,7 @@ impl JobCounts {
     /// The most jobs a [`JobCounts`] can hold.
     pub const MAX_JOBS: usize = 128;
 
+    /// `jobs` jobs, none processed.
     pub fn new(jobs: usize) -> JobCounts {
         assert!(jobs <= Self::MAX_JOBS, "at most {} jobs", Self::MAX_JOBS);
         JobCounts {
@@ -108,8 +113,11 @@ impl Ledger<Concrete> for JobCounts {
 /// whether it was unprocessed when `join()` returned.
 #[derive(Clone, Debug)]
 pub struct TrackedJob<D: Domain> {
+    /// The job tracked (its position in producer 0's sequence).
     pub job: D::Num,
+    /// How often it was processed.
     pub count: D::Num,
+    /// Whether it was unprocessed when `join()` returned.
     pub early: D::Bool,
 }
 

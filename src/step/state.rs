@@ -52,7 +52,9 @@ pub enum Local {
 }
 
 impl Local {
+    /// How many local states there are.
     pub const COUNT: usize = 10;
+    /// Every local state, in the order of [`Local::index`].
     pub const ALL: [Local; Local::COUNT] = [
         Local::Get,
         Local::Check,
@@ -66,10 +68,12 @@ impl Local {
         Local::Exited,
     ];
 
+    /// The local state's index into a state's worker counts.
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// The local state's name in traces and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Local::Get => "get",
@@ -106,11 +110,15 @@ pub mod main {
 
 /// Where producer 1 (`foreign-sentinel` only) is.
 pub mod second {
+    /// Not started yet.
     pub const NOT_SPAWNED: u32 = 0;
     /// Putting its sentinels.
     pub const RUNNING: u32 = 1;
+    /// Exit: its close marker is in its buffer; joining its feeder.
     pub const CLOSING: u32 = 2;
+    /// Exit: its feeder is joined.
     pub const FEEDER_JOINED: u32 = 3;
+    /// Returned.
     pub const EXITED: u32 = 4;
     /// Joined by producer 0.
     pub const JOINED: u32 = 5;
@@ -118,8 +126,11 @@ pub mod second {
 
 /// The seed's check, `jobs.empty()`: not made yet, or its answer.
 pub mod seed {
+    /// Not made yet.
     pub const NOT_YET: u32 = 0;
+    /// `jobs.empty()` returned True.
     pub const EMPTY: u32 = 1;
+    /// `jobs.empty()` returned False.
     pub const NOT_EMPTY: u32 = 2;
 }
 
@@ -129,7 +140,9 @@ pub mod seed {
 /// empty and no step reads it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PipeOrder {
+    /// Bit `i`: the producer of the `i`-th item from the head.
     pub bits: u64,
+    /// Items in the pipe.
     pub len: u8,
 }
 
@@ -137,10 +150,12 @@ impl PipeOrder {
     /// The most items the order can hold.
     pub const CAPACITY: usize = 64;
 
+    /// The producer of the item at the head.
     pub fn head(self) -> usize {
         (self.bits & 1) as usize
     }
 
+    /// The order after `producer`'s feeder writes an item at the tail.
     pub fn push(self, producer: usize) -> PipeOrder {
         assert!(
             usize::from(self.len) < Self::CAPACITY,
@@ -152,6 +167,7 @@ impl PipeOrder {
         }
     }
 
+    /// The order after a reader takes the head.
     pub fn pop(self) -> PipeOrder {
         PipeOrder {
             bits: self.bits >> 1,
@@ -201,6 +217,7 @@ pub struct State<D: Domain, L> {
 }
 
 impl<D: Domain, L> State<D, L> {
+    /// How many workers are in `local`.
     pub fn count(&self, local: Local) -> &D::Num {
         &self.workers[local.index()]
     }
@@ -216,15 +233,19 @@ impl<D: Domain, L> State<D, L> {
 /// full. Concrete in every domain: the set of steps depends on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shape {
+    /// The drain protocol.
     pub protocol: Protocol,
+    /// Whether every job starts in the pipe.
     pub prefilled: bool,
 }
 
 impl Shape {
+    /// `foreign-sentinel`: a second producer puts the sentinels.
     pub fn two_producers(self) -> bool {
         self.protocol == Protocol::ForeignSentinel
     }
 
+    /// The protocol runs over a channel instead of `multiprocessing.Queue`.
     pub fn channel(self) -> bool {
         self.protocol.uses_channel()
     }

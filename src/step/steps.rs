@@ -98,11 +98,22 @@ pub enum StepKind {
     /// Producer 1 returns (`Exit`).
     SecondExit,
     /// Producer `p`'s feeder writes the head of its buffer into the pipe (`Flush`).
-    Flush { producer: usize },
+    Flush {
+        /// The feeder's producer.
+        producer: usize,
+    },
     /// Producer `p`'s feeder takes the close marker and exits (`FeederExit`).
-    FeederExit { producer: usize },
+    FeederExit {
+        /// The feeder's producer.
+        producer: usize,
+    },
     /// A worker in local state `from` does `op`.
-    Worker { from: Local, op: WorkerOp },
+    Worker {
+        /// The worker's local state before the step.
+        from: Local,
+        /// What it does.
+        op: WorkerOp,
+    },
 }
 
 /// Who takes a step.
@@ -120,6 +131,7 @@ pub enum Actor {
 }
 
 impl StepKind {
+    /// Who takes a step of this kind.
     pub fn actor(self) -> Actor {
         use StepKind::*;
         match self {
@@ -139,7 +151,9 @@ fn worker(from: Local, op: WorkerOp) -> StepKind {
 /// The step relation of one scenario: its shape (concrete) and its sizes (numbers of `D`).
 #[derive(Clone, Debug)]
 pub struct Relation<D: Domain> {
+    /// The protocol, and whether the pipe starts full.
     pub shape: Shape,
+    /// W, J, K and C.
     pub sizes: Sizes<D>,
 }
 

@@ -23,18 +23,15 @@ macro_rules! implement_backend {
                     }
 
                     pub fn acquire(&self) {
-                        let mut permits = self.permits.lock().unwrap_or_else(|p| p.into_inner());
+                        let mut permits = $crate::sync::unpoisoned(self.permits.lock());
                         while *permits == 0 {
-                            permits = self
-                                .available
-                                .wait(permits)
-                                .unwrap_or_else(|p| p.into_inner());
+                            permits = $crate::sync::unpoisoned(self.available.wait(permits));
                         }
                         *permits -= 1;
                     }
 
                     pub fn release(&self) {
-                        *self.permits.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                        *$crate::sync::unpoisoned(self.permits.lock()) += 1;
                         self.available.notify_one();
                     }
                 }
@@ -63,8 +60,7 @@ macro_rules! implement_backend {
                     sync::Mutex::new(())
                 }
                 fn lock(mutex: &Self::Mutex) -> Self::Guard<'_> {
-                    // The tokens guard no data, so poisoning carries no broken invariant.
-                    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+                    $crate::sync::unpoisoned(mutex.lock())
                 }
                 fn new_semaphore(permits: usize) -> Self::Semaphore {
                     Semaphore::new(permits)

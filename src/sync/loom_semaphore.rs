@@ -1,10 +1,7 @@
-//! loom's semaphore: a `loom::sync::mpsc` channel of `()`, one message per permit.
-//!
-//! Why a channel: loom's DPOR treats a channel's sends and receives as independent of each
-//! other (`rt/mpsc.rs`: a send's dependent access is the last send, a receive's the last
-//! receive), so releasing and acquiring permits commute, and a receiver blocked on an empty
-//! channel is disabled until a send enables it. That is exactly a semaphore's commutativity,
-//! and it is what keeps the feeder and the workers from multiplying each other's interleavings.
+//! loom's semaphore: a `loom::sync::mpsc` channel of `()`, one message per permit. Why a
+//! channel (loom's DPOR treats its sends and receives as independent, which is a semaphore's
+//! commutativity) is argued once, in the module doc of `crate::sync` and in docs/model.md,
+//! section 6 ("Which steps conflict").
 
 /// A counting semaphore under loom.
 pub struct Semaphore {

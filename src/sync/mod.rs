@@ -78,6 +78,20 @@ implement_backend! {
 /// loom's hard limit on threads in one model, the model's main thread included.
 pub const LOOM_MAX_THREADS: usize = 5;
 
+/// The guard of a lock whether or not a panicking thread poisoned it: every lock of the crate
+/// is taken through this (or [`lock`]). Poisoning guards an invariant a panic may have broken
+/// halfway; none of drainproof's locks has one that outlives a panic (the model's tokens guard
+/// no data; a world or a collector that a panic left behind is thrown away with its
+/// execution), and a checker must be able to read what a search found after a panic.
+pub(crate) fn unpoisoned<Guard>(result: std::sync::LockResult<Guard>) -> Guard {
+    result.unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Locks a `std::sync::Mutex`, poisoned or not (see [`unpoisoned`]).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    unpoisoned(mutex.lock())
+}
+
 /// The primitives one checker provides. Implemented by zero-sized marker types.
 pub trait Backend: Sized + Send + Sync + 'static {
     /// A mutual-exclusion token: holding it is one critical section of the model.

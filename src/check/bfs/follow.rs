@@ -36,13 +36,13 @@
 //! the follower backtracks: it reruns the execution with the same decisions up to the last one
 //! that had another candidate, and takes the next. A budget of executions bounds the search.
 
-use super::judge::Finding;
 use super::refinement::{Abstract, Refinement, validate};
-use crate::check::handle::{ReplayHandle, ReplayKind};
-use crate::check::search::Counterexample;
+use crate::check::search::counterexample as counterexample_of;
 use crate::check::shuttle::{config, keep_shuttles_panic_hook_out, replay_outcome};
 use crate::harness::run_once;
 use crate::model::{Event, LaneId, tap};
+use crate::outcome::Counterexample;
+use crate::report::{Finding, ReplayHandle, ReplayKind};
 use crate::scenario::Scenario;
 use crate::step::{Concrete, Relation, StepKind};
 use crate::sync::Shuttle;
@@ -410,7 +410,7 @@ pub fn counterexample(
             decisions: followed.tasks.iter().map(|&t| Some(t)).collect(),
         },
     };
-    let (outcome, violation) = replay_outcome(&handle).map_err(fail)?;
+    let (outcome, violation) = replay_outcome(&handle).map_err(|e| fail(e.to_string()))?;
     let validated = validate(scenario, &outcome).map_err(|m| fail(m.to_string()))?;
     if format!("{:?}", validated.last) != target {
         return Err(fail(format!(
@@ -448,5 +448,5 @@ pub fn counterexample(
             finding.jobs
         )));
     }
-    Ok(Counterexample::new(outcome, violation, None, Some(handle)))
+    Ok(counterexample_of(outcome, violation, None, Some(&handle)))
 }

@@ -1,15 +1,21 @@
 //! Item 3 on the catalog: every violated row's bfs counterexample is an execution of the
 //! code-level model, inspected (which job, which step), replayable to the same trace.
 
-use super::check;
 use crate::catalog::{Expect, theorems};
-use crate::check::{Options, Report, Verdict, replay};
+use crate::check::{Options, replay};
 use crate::model::{EmptyCause, Event, Item, JobId, Op, Polled, Received};
 use crate::outcome::{Kind, Property};
+use crate::report::{Checker, Report, Verdict};
 use crate::scenario::{Protocol, Scenario};
 
+fn check(scenario: &Scenario, properties: &[Property]) -> Report {
+    let bfs = Checker::Bfs { max_states: None };
+    crate::check::check(scenario, properties, bfs, Options::default())
+        .unwrap_or_else(|e| panic!("{scenario}: {e}"))
+}
+
 fn bfs(scenario: Scenario, properties: &[Property]) -> Report {
-    check(&scenario, properties, None, Options::default()).expect("a valid scenario")
+    check(&scenario, properties)
 }
 
 /// A worker's event that ends its loop although work may remain: an `Empty`, `empty()` True,
@@ -135,7 +141,13 @@ fn every_violated_catalog_row_has_a_bfs_counterexample_the_model_runs_and_replay
             let where_ = format!("{}: {}", theorem.id, row.scenario);
             assert_eq!(report.verdict, Verdict::Violated, "{where_}");
             assert!(row.as_expected(&report), "{where_}");
-            let finding = report.bfs.as_ref().unwrap().finding.clone().unwrap();
+            let finding = report
+                .exploration
+                .as_ref()
+                .unwrap()
+                .finding
+                .clone()
+                .unwrap();
             let cx = report.counterexample.as_ref().expect("a printed trace");
             assert_eq!(
                 (cx.kind, &cx.jobs),
@@ -147,9 +159,13 @@ fn every_violated_catalog_row_has_a_bfs_counterexample_the_model_runs_and_replay
             let handle = cx.replay.as_ref().expect("a replay handle");
             assert!(handle.contains(":shuttle:s0:"), "{handle}");
             let again = replay(handle).expect("the handle replays");
+            let again = again
+                .counterexample
+                .as_ref()
+                .expect("a replayed counterexample");
             assert_eq!(again.events, cx.events, "{where_}: the replay differs");
             assert_eq!(again.summary, cx.summary, "{where_}");
-            assert_eq!(crate::render::text(&again), crate::render::text(cx));
+            assert_eq!(crate::render::text(again), crate::render::text(cx));
         }
     }
     assert!(rows >= 15, "{rows} violated rows");
@@ -161,7 +177,7 @@ fn the_trace_has_as_many_steps_of_the_relation_as_the_shortest_path() {
         Scenario::new(Protocol::EmptyPoll, 12, 8, 2),
         &Property::DRAIN,
     );
-    let bfs = report.bfs.as_ref().unwrap();
+    let bfs = report.exploration.as_ref().unwrap();
     let cx = report.counterexample.as_ref().unwrap();
     let outcome_steps = cx
         .events
@@ -208,8 +224,10 @@ fn every_small_violation_is_followed_by_the_model() {
                     continue;
                 }
                 for property in properties {
-                    let report = check(&scenario, &[property], None, Options::default())
-                        .unwrap_or_else(|e| panic!("{scenario} {property}: {e}"));
+                    if !property.applies_to(protocol) {
+                        continue;
+                    }
+                    let report = check(&scenario, &[property]);
                     if report.verdict == Verdict::Violated {
                         violations += 1;
                         let cx = report.counterexample.as_ref().expect("a printed trace");

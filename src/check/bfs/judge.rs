@@ -3,18 +3,8 @@
 
 use crate::model::{EmptyCause, JobId, Op, Polled, Role, Wait};
 use crate::outcome::{Kind, Outcome, Property};
+use crate::report::Finding;
 use crate::step::{Blocked, Ending, Thread};
-use serde::Serialize;
-
-/// A property an ending breaks, and who was involved (threads by role: workers are counted,
-/// not named).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub property: Property,
-    pub kind: Kind,
-    pub jobs: Vec<JobId>,
-    pub threads: Vec<Thread>,
-}
 
 impl Ending {
     fn jobs_where(&self, keep: impl Fn(u8) -> bool) -> Vec<JobId> {
@@ -77,8 +67,9 @@ impl Ending {
     }
 
     /// The ending of an execution of the code-level model, in counted form.
-    pub fn from_outcome(outcome: &Outcome) -> Ending {
-        let thread = |lane: usize| match outcome.lanes[lane].role {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn from_outcome(outcome: &Outcome) -> Ending {
+        let thread = |lane: usize| match outcome.roles[lane] {
             Role::Producer(0) => Thread::Main,
             Role::Producer(_) => Thread::Second,
             Role::Feeder(p) => Thread::Feeder(p),

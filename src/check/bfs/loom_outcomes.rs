@@ -70,7 +70,7 @@ fn loom_endings(scenario: Scenario) -> (BTreeSet<String>, u64) {
                 .events
                 .iter()
                 .enumerate()
-                .map(|(i, e)| format!("{:>3} {}: {:?}", i + 1, outcome.lanes[e.lane].name, e.op))
+                .map(|(i, e)| format!("{:>3} {}: {:?}", i + 1, outcome.lanes[e.lane], e.op))
                 .collect();
             let execution = seen.executions;
             seen.failures.push(format!(

@@ -21,18 +21,13 @@ pub mod refinement;
 pub mod search;
 pub mod table;
 
-pub use judge::Finding;
-pub use search::Stats;
-
-use super::progress::Progress;
-use super::{CheckError, Checker, Options, Report, Verdict};
-use crate::model::Item;
+use super::search::Found;
+use super::{CheckError, Context};
 use crate::outcome::Property;
+use crate::report::{Coverage, Exploration, Finding, PathStep, Verdict};
 use crate::scenario::{InvalidScenario, Protocol, Scenario};
-use crate::step::{Actor, Concrete, JobCounts, Local, PipeOrder, Relation, State, StepKind};
+use crate::step::{Concrete, JobCounts, Local, PipeOrder, Relation, State, StepKind};
 use codec::Codec;
-use serde::Serialize;
-use std::time::Instant;
 
 /// A scenario's relation as a packed state space, judged by `properties`.
 pub struct ScenarioSpace {
@@ -88,64 +83,30 @@ impl search::Space for ScenarioSpace {
 }
 
 /// Sizes the search can hold: every counter in a byte, every job in the ledger's bit sets.
-pub fn validate(scenario: &Scenario) -> Result<(), InvalidScenario> {
+pub(crate) fn validate(scenario: &Scenario) -> Result<(), InvalidScenario> {
     scenario.validate()?;
-    let bad = |msg: String| Err(InvalidScenario(msg));
+    let too_large =
+        |what, value, limit| Err(InvalidScenario::TooLargeForBfs { what, value, limit });
     if scenario.jobs > JobCounts::MAX_JOBS {
-        return bad(format!(
-            "--checker bfs handles at most {} jobs, not {}",
-            JobCounts::MAX_JOBS,
-            scenario.jobs
-        ));
+        return too_large("jobs", scenario.jobs, JobCounts::MAX_JOBS);
     }
     let sequence = scenario.jobs + scenario.sentinel_count() + 1;
     if sequence > usize::from(u8::MAX) {
-        return bad(format!(
-            "--checker bfs handles at most 254 jobs and sentinels together, not {}",
-            sequence - 1
-        ));
+        return too_large(
+            "jobs and sentinels together",
+            sequence - 1,
+            usize::from(u8::MAX) - 1,
+        );
     }
     let in_pipe = scenario.pipe_capacity.min(sequence - 1);
     if scenario.protocol == Protocol::ForeignSentinel && in_pipe > PipeOrder::CAPACITY {
-        return bad(format!(
-            "--checker bfs handles foreign-sentinel with at most {} items in the pipe",
-            PipeOrder::CAPACITY
-        ));
+        return too_large(
+            "items in foreign-sentinel's pipe",
+            in_pipe,
+            PipeOrder::CAPACITY,
+        );
     }
     Ok(())
-}
-
-/// One step of an abstract counterexample: who stepped (a worker by its local state before the
-/// step), what it did, which item it moved, and what the queue held after it.
-#[derive(Clone, Debug, Serialize)]
-pub struct PathStep {
-    pub actor: Actor,
-    #[serde(flatten)]
-    pub step: StepKind,
-    pub item: Option<Item>,
-    /// Each producer's buffer after the step (close markers included).
-    pub buffers: Vec<Vec<Item>>,
-    pub pipe: Vec<Item>,
-    /// Workers per local state after the step (states with none left out).
-    pub workers: Vec<(Local, u32)>,
-}
-
-/// What the breadth-first search reports besides the verdict.
-#[derive(Clone, Debug, Serialize)]
-pub struct Exploration {
-    #[serde(flatten)]
-    pub stats: Stats,
-    /// Threads that expanded states.
-    pub threads: usize,
-    /// The violation found, if any.
-    pub finding: Option<Finding>,
-    /// The violation is a reachable cycle: the path ends by going round it (`finding` is a
-    /// `termination` violation of kind `hang` with no thread blocked: the threads run forever
-    /// without finishing).
-    pub cycle: bool,
-    /// A shortest execution of the step relation that ends in the violation; for a cycle, the
-    /// path to it followed by the cycle.
-    pub path: Vec<PathStep>,
 }
 
 impl ScenarioSpace {
@@ -202,6 +163,7 @@ impl ScenarioSpace {
 
 /// Every way an execution of `scenario`'s step relation can end: the ending of every
 /// reachable terminal state.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
     let space = ScenarioSpace::new(scenario, &[]);
     let explored = search::explore(&space, search::Limits::default(), |_| ());
@@ -236,31 +198,29 @@ fn threads() -> usize {
 }
 
 /// Runs `--checker bfs` on `scenario`.
-pub fn check(
+pub(crate) fn search(
     scenario: &Scenario,
     properties: &[Property],
     max_states: Option<u64>,
-    options: Options,
-) -> Result<Report, CheckError> {
+    context: &Context,
+) -> Result<Found, CheckError> {
     validate(scenario)?;
-    let started = Instant::now();
     let space = ScenarioSpace::new(scenario, properties);
     let threads = threads();
     let limits = search::Limits {
         max_states,
-        time_limit: options.time_limit,
+        cut: context.limits.clone(),
         threads,
     };
-    let progress = StateProgress::new(options.progress, format!("bfs {scenario}"));
-    let explored = search::explore(&space, limits, |stats| progress.set(stats));
-    drop(progress);
+    context.progress.search(format!("bfs {scenario}"));
+    let explored = search::explore(&space, limits, |stats| context.progress.set(stats.states));
     let cycle = matches!(explored.end, search::End::Cycle { .. });
-    let (verdict, finding, path) = match &explored.end {
-        search::End::Exhausted => (Verdict::Proved, None, Vec::new()),
+    let (finding, path, cut) = match &explored.end {
+        search::End::Exhausted => (None, Vec::new(), None),
         search::End::Violation { state, finding } => (
-            Verdict::Violated,
             Some(finding.clone()),
             space.path(&explored, &explored.path(*state)),
+            None,
         ),
         search::End::Cycle { states } if properties.contains(&Property::Termination) => {
             let mut through = explored.path(states[0]);
@@ -272,20 +232,10 @@ pub fn check(
                 jobs: Vec::new(),
                 threads: Vec::new(),
             };
-            (
-                Verdict::Violated,
-                Some(finding),
-                space.path(&explored, &through),
-            )
+            (Some(finding), space.path(&explored, &through), None)
         }
-        search::End::Cycle { .. } => (Verdict::Proved, None, Vec::new()),
-        search::End::Stopped { reason } => (
-            Verdict::Inconclusive {
-                reason: reason.clone(),
-            },
-            None,
-            Vec::new(),
-        ),
+        search::End::Cycle { .. } => (None, Vec::new(), None),
+        search::End::Stopped { reason } => (None, Vec::new(), Some(reason.clone())),
     };
     // A violation's shortest path, taken by the code-level model: what is printed. A cycle
     // has no finite execution to print (the relation has none in the catalog's protocols:
@@ -300,136 +250,23 @@ pub fn check(
         }
         _ => None,
     };
-    Ok(Report {
-        scenario: *scenario,
-        properties: properties.to_vec(),
-        checker: Checker::Bfs { max_states },
-        verdict,
+    let complete = finding.is_none() && cut.is_none();
+    Ok(Found {
         executions: 0,
-        seconds: started.elapsed().as_secs_f64(),
         counterexample,
+        coverage: Coverage::States {
+            states: explored.stats.states,
+            complete,
+        },
         trials: None,
-        bfs: Some(Exploration {
+        exploration: Some(Exploration {
             stats: explored.stats,
             threads,
             finding,
             cycle,
             path,
         }),
+        cut,
+        clean: Verdict::Proved,
     })
-}
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A progress bar on a terminal; a line every ten seconds when stderr is piped.
-struct StateProgress {
-    bar: Progress,
-    label: String,
-    piped: bool,
-    last: std::cell::Cell<Instant>,
-}
-
-impl StateProgress {
-    fn new(enabled: bool, label: String) -> StateProgress {
-        use std::io::IsTerminal;
-        StateProgress {
-            bar: Progress::counting(enabled, label.clone(), "states"),
-            piped: enabled && !std::io::stderr().is_terminal(),
-            label,
-            last: std::cell::Cell::new(Instant::now()),
-        }
-    }
-
-    fn set(&self, stats: &Stats) {
-        self.bar.set(stats.states);
-        if self.piped && self.last.get().elapsed().as_secs() >= 10 {
-            self.last.set(Instant::now());
-            eprintln!(
-                "drainproof: {}: {} states, depth {}, {:.0}s",
-                self.label,
-                thousands(stats.states),
-                stats.depth,
-                stats.seconds
-            );
-        }
-    }
-}
-
-impl Exploration {
-    /// `1,234 transitions, depth 40, 1.2 MiB, 0.01s`.
-    pub fn measures(&self) -> String {
-        let s = &self.stats;
-        format!(
-            "{} transitions, depth {}, {:.1} MiB, {:.2}s",
-            thousands(s.transitions),
-            s.depth,
-            s.peak_bytes as f64 / (1024.0 * 1024.0),
-            s.seconds
-        )
-    }
-
-    /// The abstract counterexample, one line per step, or nothing.
-    pub fn text(&self) -> String {
-        let Some(finding) = &self.finding else {
-            return String::new();
-        };
-        let mut what = format!("{} violated ({:?}", finding.property, finding.kind);
-        if !finding.jobs.is_empty() {
-            what += &format!(", jobs {:?}", finding.jobs);
-        }
-        if self.cycle {
-            what += ", a cycle that never finishes";
-        }
-        what += ")";
-        let mut out = format!(
-            "shortest execution of the step relation to the violation: {} steps, {what}\n",
-            self.path.len()
-        );
-        let items = |list: &[Item]| {
-            let words: Vec<String> = list.iter().map(crate::render::item).collect();
-            format!("[{}]", words.join(" "))
-        };
-        for (n, step) in self.path.iter().enumerate() {
-            let actor = match step.actor {
-                Actor::Main => "producer".to_string(),
-                Actor::Second => "producer-1".to_string(),
-                Actor::Feeder(p) => format!("feeder-{p}"),
-                Actor::Worker(local) => format!("worker({})", local.name()),
-            };
-            let kind = match step.step {
-                StepKind::Worker { op, .. } => format!("{op:?}"),
-                other => format!("{other:?}"),
-            };
-            let item = step
-                .item
-                .as_ref()
-                .map(crate::render::item)
-                .unwrap_or_default();
-            let buffers: Vec<String> = step.buffers.iter().map(|b| items(b)).collect();
-            let workers: Vec<String> = step
-                .workers
-                .iter()
-                .map(|(l, n)| format!("{}:{n}", l.name()))
-                .collect();
-            out += &format!(
-                "{:>4}  {actor:<18} {kind:<22} {item:<6} buffer {} pipe {} workers {}\n",
-                n + 1,
-                buffers.join(" "),
-                items(&step.pipe),
-                workers.join(" ")
-            );
-        }
-        out
-    }
 }

@@ -119,11 +119,6 @@ impl Refinement {
         &self.state
     }
 
-    /// The steps taken so far.
-    pub fn steps(&self) -> &[(usize, StepKind)] {
-        &self.steps
-    }
-
     /// The role of `lane`, once the event that started it has been read.
     pub fn role(&self, lane: LaneId) -> Option<Role> {
         self.lanes.get(lane).and_then(|l| l.role)
@@ -608,7 +603,7 @@ impl Refinement {
             if !view.owes.is_empty() {
                 return Err(at_end(format!("lane {lane} still owes {:?}", view.owes)));
             }
-            let role = outcome.lanes.get(lane).map(|l| l.role);
+            let role = outcome.roles.get(lane).copied();
             if role != view.role {
                 return Err(at_end(format!(
                     "lane {lane} is {role:?} in the model, {:?} here",
@@ -616,10 +611,10 @@ impl Refinement {
                 )));
             }
         }
-        if outcome.lanes.len() != self.lanes.len() {
+        if outcome.roles.len() != self.lanes.len() {
             return Err(at_end(format!(
                 "the model has {} lanes, the events started {}",
-                outcome.lanes.len(),
+                outcome.roles.len(),
                 self.lanes.len()
             )));
         }

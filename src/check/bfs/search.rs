@@ -2,8 +2,10 @@
 //! function: exhaustive, with an exact visited set, parent pointers for shortest paths, a
 //! check for cycles, and limits. Knows nothing about queues (see [`Space`]).
 
+use super::super::limits::{Limit, Limits as Cut};
 use super::table::{MAX_STATES, Visited};
-use std::time::{Duration, Instant};
+use crate::report::{Stats, thousands};
+use std::time::Instant;
 
 /// A state space, as the search sees it.
 pub trait Space: Sync {
@@ -21,28 +23,13 @@ pub trait Space: Sync {
 }
 
 /// When to give up.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Limits {
     pub max_states: Option<u64>,
-    pub time_limit: Option<Duration>,
+    /// The check's time limit and stop flag.
+    pub cut: Cut,
     /// Threads expanding states (1: none besides the caller).
     pub threads: usize,
-}
-
-/// What the search did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
-pub struct Stats {
-    /// Distinct states found.
-    pub states: u64,
-    /// Steps taken from every expanded state (to new states or to states already found).
-    pub transitions: u64,
-    /// States without successors (the ends of executions).
-    pub terminal: u64,
-    /// The deepest layer reached: the longest shortest path from the initial state.
-    pub depth: u32,
-    /// The most bytes the search's own tables held at once.
-    pub peak_bytes: u64,
-    pub seconds: f64,
 }
 
 /// How the search ended.
@@ -179,23 +166,21 @@ pub fn explore<S: Space>(
             note(&mut explored, started);
             progress(&explored.stats);
             let full = explored.visited.len() >= max_states;
-            let late = limits.time_limit.is_some_and(|t| started.elapsed() >= t);
-            if full || late {
-                let why = if full {
-                    format!(
-                        "the state limit ({} states)",
-                        super::thousands(max_states as u64)
-                    )
-                } else {
-                    format!(
-                        "the time limit ({}s)",
-                        limits.time_limit.unwrap_or_default().as_secs_f64()
-                    )
+            let reached = limits.cut.reached();
+            if full || reached.is_some() {
+                let why = match reached {
+                    _ if full => {
+                        format!("the state limit ({} states)", thousands(max_states as u64))
+                    }
+                    Some(Limit::Time(limit)) => {
+                        format!("the time limit ({}s)", limit.as_secs_f64())
+                    }
+                    Some(Limit::Interrupted) | None => "an interruption".to_string(),
                 };
                 explored.end = End::Stopped {
                     reason: format!(
                         "stopped at {why} after {} states, every state up to depth {} expanded",
-                        super::thousands(explored.visited.len() as u64),
+                        thousands(explored.visited.len() as u64),
                         explored.stats.depth.saturating_sub(1)
                     ),
                 };

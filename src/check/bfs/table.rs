@@ -32,10 +32,6 @@ impl Visited {
         self.arena.len() / self.stride
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.arena.is_empty()
-    }
-
     /// The packed state numbered `index`.
     pub fn get(&self, index: u32) -> &[u8] {
         let at = index as usize * self.stride;

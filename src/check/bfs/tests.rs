@@ -1,54 +1,28 @@
 //! The breadth-first checker on the catalog: its verdicts, and its counterexamples inspected.
 
-use super::check;
-use crate::catalog::{Expect, theorems};
-use crate::check::{Options, Report, Verdict};
+use crate::check::{CheckError, Options};
 use crate::model::Item;
 use crate::outcome::{Kind, Property};
+use crate::report::{Checker, Report, Verdict, thousands};
 use crate::scenario::{Protocol, Scenario};
 use crate::step::{Actor, Blocked, Local, StepKind, Thread, WorkerOp};
+
+fn check(
+    scenario: &Scenario,
+    properties: &[Property],
+    max_states: Option<u64>,
+    options: Options,
+) -> Result<Report, CheckError> {
+    crate::check::check(scenario, properties, Checker::Bfs { max_states }, options)
+}
 
 fn bfs(scenario: Scenario, properties: &[Property]) -> Report {
     check(&scenario, properties, None, Options::default()).expect("a valid scenario")
 }
 
-/// Every row of the catalog, checked by bfs at the row's sizes: proved where the catalog
-/// expects the theorem to hold, violated with the expected kind where it expects a violation.
-#[test]
-fn every_catalog_row_comes_out_as_the_catalog_expects() {
-    for theorem in theorems(false) {
-        for row in &theorem.checks {
-            let report = bfs(row.scenario, &row.properties);
-            let bfs = report.bfs.as_ref().expect("bfs reports its exploration");
-            match row.expect {
-                Expect::Holds => assert_eq!(
-                    report.verdict,
-                    Verdict::Proved,
-                    "{}: {} {:?}",
-                    theorem.id,
-                    row.scenario,
-                    bfs.finding
-                ),
-                Expect::Violated(kind) => {
-                    assert_eq!(
-                        report.verdict,
-                        Verdict::Violated,
-                        "{}: {}",
-                        theorem.id,
-                        row.scenario
-                    );
-                    let finding = bfs.finding.as_ref().expect("a violation has a finding");
-                    assert_eq!(finding.kind, kind, "{}: {}", theorem.id, row.scenario);
-                    assert_eq!(bfs.path.len() as u32, bfs.stats.depth, "a shortest path");
-                }
-            }
-        }
-    }
-}
-
 fn ops(report: &Report) -> Vec<(Actor, StepKind, Option<Item>)> {
     report
-        .bfs
+        .exploration
         .as_ref()
         .unwrap()
         .path
@@ -67,7 +41,13 @@ fn empty_poll_loses_the_job_still_in_the_buffer() {
         Scenario::new(Protocol::EmptyPoll, 1, 1, 1),
         &Property::DRAIN,
     );
-    let finding = report.bfs.as_ref().unwrap().finding.clone().unwrap();
+    let finding = report
+        .exploration
+        .as_ref()
+        .unwrap()
+        .finding
+        .clone()
+        .unwrap();
     assert_eq!((finding.kind, finding.jobs), (Kind::LostJob, vec![0]));
     let path = ops(&report);
     let empty = path
@@ -86,14 +66,24 @@ fn empty_poll_loses_the_job_still_in_the_buffer() {
             .any(|(_, step, _)| matches!(step, StepKind::Flush { .. }))
     );
     // The execution is the shortest: put, spawn, Empty, join, check, close, flush, exit...
-    assert_eq!(report.bfs.as_ref().unwrap().path.len(), 10, "{path:?}");
+    assert_eq!(
+        report.exploration.as_ref().unwrap().path.len(),
+        10,
+        "{path:?}"
+    );
 }
 
 #[test]
 fn fewer_sentinels_than_workers_hang_a_worker_and_the_producer() {
     let scenario = Scenario::new(Protocol::Sentinel, 2, 1, 1).with_sentinels(1);
     let report = bfs(scenario, &Property::DRAIN);
-    let finding = report.bfs.as_ref().unwrap().finding.clone().unwrap();
+    let finding = report
+        .exploration
+        .as_ref()
+        .unwrap()
+        .finding
+        .clone()
+        .unwrap();
     assert_eq!(finding.kind, Kind::Hang);
     assert_eq!(
         finding.threads,
@@ -106,7 +96,7 @@ fn leftover_sentinels_beyond_the_pipe_hang_the_producers_exit() {
     let scenario = Scenario::new(Protocol::Sentinel, 1, 1, 1).with_sentinels(3);
     let report = bfs(scenario, &[Property::Termination]);
     let relation = crate::step::Relation::of(&scenario);
-    let path = &report.bfs.as_ref().unwrap().path;
+    let path = &report.exploration.as_ref().unwrap().path;
     let last = path.last().unwrap();
     assert_eq!(last.pipe, [Item::Sentinel], "the pipe is full");
     assert_eq!(last.buffers[0], [Item::Sentinel, Item::Close]);
@@ -135,7 +125,13 @@ fn a_foreign_sentinel_overtakes_the_job() {
         Scenario::new(Protocol::ForeignSentinel, 1, 1, 1),
         &Property::DRAIN,
     );
-    let finding = report.bfs.as_ref().unwrap().finding.clone().unwrap();
+    let finding = report
+        .exploration
+        .as_ref()
+        .unwrap()
+        .finding
+        .clone()
+        .unwrap();
     assert_eq!((finding.kind, finding.jobs), (Kind::LostJob, vec![0]));
     let path = ops(&report);
     let sentinel = path
@@ -159,7 +155,13 @@ fn a_foreign_sentinel_overtakes_the_job() {
 fn the_seed_check_passes_a_run_that_lost_a_job() {
     let scenario = Scenario::new(Protocol::EmptyPoll, 1, 1, 1);
     let report = bfs(scenario, &[Property::SeedCheckSound]);
-    let finding = report.bfs.as_ref().unwrap().finding.clone().unwrap();
+    let finding = report
+        .exploration
+        .as_ref()
+        .unwrap()
+        .finding
+        .clone()
+        .unwrap();
     assert_eq!((finding.kind, finding.jobs), (Kind::UnsoundCheck, vec![0]));
 }
 
@@ -200,13 +202,13 @@ fn sentinel_is_proved_at_twelve_workers_with_its_bounds() {
         &Property::DRAIN,
     );
     assert_eq!(report.verdict, Verdict::Proved);
-    let states = report.bfs.as_ref().unwrap().stats.states;
+    let states = report.exploration.as_ref().unwrap().stats.states;
     assert!(states > 1, "a vacuous search");
     assert_eq!(
         report.bounds(),
         format!(
             "exhaustive: {} states (workers counted, not named)",
-            super::thousands(states)
+            thousands(states)
         )
     );
 }

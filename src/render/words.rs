@@ -1,13 +1,12 @@
-//! Counterexamples for people: plain-words summaries, a text message-sequence chart (one
-//! column per thread), a mermaid `sequenceDiagram`, and the wording of every step.
+//! The wording of a trace: every step, item, wait and state in queue (or channel) terms, and
+//! the violation in plain words.
 
-use crate::check::Counterexample;
-use crate::model::{EmptyCause, Event, Item, LaneId, Op, Polled, Received, Snapshot, Wait};
+use crate::model::{EmptyCause, Event, Item, Op, Polled, Received, Snapshot, Wait};
 use crate::outcome::{Kind, Outcome, Violation};
 use std::fmt::Write;
 
 /// `j0`, `S`: how an item is written in traces.
-pub fn item(item: &Item) -> String {
+pub(crate) fn item(item: &Item) -> String {
     match item {
         Item::Job(job) => format!("j{job}"),
         Item::Sentinel => "S".into(),
@@ -15,7 +14,7 @@ pub fn item(item: &Item) -> String {
     }
 }
 
-fn items(list: &[Item]) -> String {
+pub(crate) fn items(list: &[Item]) -> String {
     format!("[{}]", item_list(list))
 }
 
@@ -45,7 +44,7 @@ fn item_list(list: &[Item]) -> String {
 }
 
 /// What a blocked thread waits for, in words.
-pub fn wait(wait: &Wait, lanes: &[String]) -> String {
+pub(crate) fn wait(wait: &Wait, lanes: &[String]) -> String {
     match wait {
         Wait::BufferItem(_) => "waits for its buffer to fill".into(),
         Wait::PipeRoom => "blocked writing: pipe full".into(),
@@ -102,7 +101,7 @@ fn message(it: &Item) -> String {
 }
 
 /// One step in queue (or channel) terms.
-pub fn step(event: &Event, lanes: &[String]) -> String {
+pub(crate) fn step(event: &Event, lanes: &[String]) -> String {
     let state = event.state.as_ref();
     let pipe = || {
         state
@@ -167,7 +166,7 @@ fn py_bool(value: bool) -> &'static str {
 
 /// The state column: every buffer (with what its feeder holds), the pipe, the reader lock;
 /// for a channel, its messages and live senders.
-pub fn state(state: &Snapshot, lanes: &[String]) -> String {
+pub(crate) fn state(state: &Snapshot, lanes: &[String]) -> String {
     let mut out = String::new();
     if let Some(channel) = &state.channel {
         let _ = write!(out, "channel {}", items(&channel.items));
@@ -235,8 +234,8 @@ fn channel_place(job: u32, before: &[Event], state: Option<&Snapshot>) -> String
 }
 
 /// The violation in plain words: the last line of every trace.
-pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
-    let lanes: Vec<String> = outcome.lanes.iter().map(|l| l.name.clone()).collect();
+pub(crate) fn summary(outcome: &Outcome, violation: &Violation) -> String {
+    let lanes = &outcome.lanes;
     let events = &outcome.events;
     let job = violation.jobs.first().copied();
     match (violation.kind, job) {
@@ -295,7 +294,7 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
                 .hang
                 .iter()
                 .flatten()
-                .map(|(lane, w)| format!("{} {}", lanes[*lane], wait(w, &lanes)))
+                .map(|(lane, w)| format!("{} {}", lanes[*lane], wait(w, lanes)))
                 .collect();
             format!(
                 "hang: every live thread is blocked forever: {}",
@@ -319,71 +318,4 @@ pub fn summary(outcome: &Outcome, violation: &Violation) -> String {
         }
         (_, None) => format!("{} violated", violation.property),
     }
-}
-
-/// The counterexample as a text message-sequence chart: a step number, one column per
-/// thread, and the state after each step; the violation in the last line.
-pub fn text(cx: &Counterexample) -> String {
-    let lanes = &cx.lanes;
-    let cells: Vec<String> = cx.events.iter().map(|e| step(e, lanes)).collect();
-    let mut widths: Vec<usize> = lanes.iter().map(|l| l.len()).collect();
-    for (event, cell) in cx.events.iter().zip(&cells) {
-        widths[event.lane] = widths[event.lane].max(cell.len());
-    }
-    let row = |number: &str, lane: Option<LaneId>, cell: &str, tail: &str| {
-        let mut line = format!("{number:>4} ");
-        for (index, width) in widths.iter().enumerate() {
-            let text = if Some(index) == lane { cell } else { "" };
-            let _ = write!(line, "| {text:<width$} ");
-        }
-        let _ = write!(line, "| {tail}");
-        line.trim_end().to_string()
-    };
-    let mut out = String::new();
-    let mut header = format!("{:>4} ", "step");
-    for (name, width) in lanes.iter().zip(&widths) {
-        let _ = write!(header, "| {name:<width$} ");
-    }
-    header.push_str("| state after");
-    let _ = writeln!(out, "{header}");
-    for (number, (event, cell)) in cx.events.iter().zip(&cells).enumerate() {
-        let after = event
-            .state
-            .as_ref()
-            .map(|s| state(s, lanes))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}",
-            row(&(number + 1).to_string(), Some(event.lane), cell, &after)
-        );
-    }
-    let _ = writeln!(out, "violation: {}", cx.summary);
-    out
-}
-
-/// The counterexample as a mermaid `sequenceDiagram` (renders on GitHub and in docs).
-pub fn mermaid(cx: &Counterexample) -> String {
-    let id = |lane: usize| cx.lanes[lane].replace('-', "_");
-    let mut out = String::from("sequenceDiagram\n");
-    for name in &cx.lanes {
-        let _ = writeln!(out, "    participant {} as {name}", name.replace('-', "_"));
-    }
-    for (number, event) in cx.events.iter().enumerate() {
-        let text = step(event, &cx.lanes).replace(';', ",").replace('#', "");
-        let _ = writeln!(
-            out,
-            "    Note over {}: {}. {text}",
-            id(event.lane),
-            number + 1
-        );
-    }
-    let last = cx.events.last().map_or(0, |e| e.lane);
-    let _ = writeln!(
-        out,
-        "    Note over {}: violation: {}",
-        id(last),
-        cx.summary.replace(';', ",")
-    );
-    out
 }

@@ -11,31 +11,72 @@
 
 use crate::outcome::Property;
 use crate::scenario::{Protocol, Scenario};
-use clap::ValueEnum;
 use std::fmt;
 use std::str::FromStr;
 
 const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
+/// A parsed replay handle: the scenario, the property violated and the execution that
+/// violates it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplayHandle {
+    /// The scenario the counterexample ran.
     pub scenario: Scenario,
+    /// The property it violates.
     pub property: Property,
+    /// Which execution, and of which engine's search.
     pub kind: ReplayKind,
 }
 
+/// Which execution a handle names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplayKind {
+    /// Execution `execution` (1-based) of loom's search with this preemption bound.
     Loom {
+        /// The bound of the search (`None`: unbounded).
         preemption_bound: Option<usize>,
+        /// The execution's index in that search.
         execution: u64,
     },
+    /// A shuttle schedule, decision by decision.
     Shuttle {
+        /// The schedule's seed.
         seed: u64,
         /// Task index per scheduling decision; `None` for a random-value decision.
         decisions: Vec<Option<usize>>,
     },
 }
+
+impl ReplayKind {
+    /// The engine that replays it: `loom` or `shuttle`.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            ReplayKind::Loom { .. } => "loom",
+            ReplayKind::Shuttle { .. } => "shuttle",
+        }
+    }
+}
+
+/// A handle that does not parse, with what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MalformedHandle {
+    /// The text given.
+    pub handle: String,
+    /// What is wrong, in words.
+    pub why: String,
+}
+
+impl fmt::Display for MalformedHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "malformed replay handle ({}): {:?}",
+            self.why, self.handle
+        )
+    }
+}
+
+impl std::error::Error for MalformedHandle {}
 
 impl fmt::Display for ReplayHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,10 +117,13 @@ impl fmt::Display for ReplayHandle {
 }
 
 impl FromStr for ReplayHandle {
-    type Err = String;
+    type Err = MalformedHandle;
 
-    fn from_str(text: &str) -> Result<Self, String> {
-        let malformed = |why: &str| format!("malformed replay handle ({why}): {text:?}");
+    fn from_str(text: &str) -> Result<Self, MalformedHandle> {
+        let malformed = |why: &str| MalformedHandle {
+            handle: text.to_string(),
+            why: why.to_string(),
+        };
         let mut parts = text.trim().split(':').peekable();
         if parts.next() != Some("dp1") {
             return Err(malformed("it must start with `dp1:`"));
@@ -88,7 +132,7 @@ impl FromStr for ReplayHandle {
             .next()
             .and_then(Protocol::from_name)
             .ok_or_else(|| malformed("unknown protocol"))?;
-        let mut number = |prefix: char| -> Result<usize, String> {
+        let mut number = |prefix: char| -> Result<usize, MalformedHandle> {
             parts
                 .next()
                 .and_then(|p| p.strip_prefix(prefix))
@@ -106,12 +150,7 @@ impl FromStr for ReplayHandle {
         }
         let property = parts
             .next()
-            .and_then(|p| {
-                Property::value_variants()
-                    .iter()
-                    .find(|v| v.name() == p)
-                    .copied()
-            })
+            .and_then(|p| Property::ALL.into_iter().find(|q| q.name() == p))
             .ok_or_else(|| malformed("unknown property"))?;
         let kind = match parts.next() {
             Some("loom") => {
@@ -177,4 +216,110 @@ fn parse_decisions(schedule: &str) -> Option<Vec<Option<usize>>> {
         rest = &rest[c.len_utf8()..];
     }
     Some(decisions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loom_handle() -> ReplayHandle {
+        ReplayHandle {
+            scenario: Scenario::new(Protocol::Sentinel, 2, 1, 1).with_sentinels(1),
+            property: Property::Termination,
+            kind: ReplayKind::Loom {
+                preemption_bound: Some(2),
+                execution: 17,
+            },
+        }
+    }
+
+    #[test]
+    fn handles_print_and_parse_back() {
+        let loom = loom_handle();
+        assert_eq!(
+            loom.to_string(),
+            "dp1:sentinel:w2:j1:c1:k1:termination:loom:pb2:e17"
+        );
+        assert_eq!(loom.to_string().parse(), Ok(loom));
+        let shuttle = ReplayHandle {
+            scenario: Scenario::new(Protocol::EmptyPoll, 2, 2, 2).prefilled(),
+            property: Property::NoSpuriousEmpty,
+            kind: ReplayKind::Shuttle {
+                seed: 9,
+                decisions: vec![Some(0), None, Some(10), Some(61), Some(62), Some(100)],
+            },
+        };
+        assert_eq!(
+            shuttle.to_string(),
+            "dp1:empty-poll:w2:j2:c2:prefilled:no_spurious_empty:shuttle:s9:0.aZ{62}{100}"
+        );
+        assert_eq!(shuttle.to_string().parse(), Ok(shuttle));
+        let unbounded = "dp1:empty-poll:w1:j1:c1:no_lost_job:loom:pbnone:e3";
+        let parsed: ReplayHandle = unbounded.parse().unwrap();
+        assert_eq!(
+            parsed.kind,
+            ReplayKind::Loom {
+                preemption_bound: None,
+                execution: 3
+            }
+        );
+        assert_eq!(parsed.to_string(), unbounded);
+        // Surrounding whitespace, as a copied line carries it, is ignored.
+        assert_eq!(
+            format!(" {unbounded}\n").parse::<ReplayHandle>(),
+            Ok(parsed)
+        );
+    }
+
+    #[test]
+    fn decisions_parse_digits_braces_and_random_values() {
+        assert_eq!(
+            parse_decisions("0a.{64}Z"),
+            Some(vec![Some(0), Some(10), None, Some(64), Some(61)])
+        );
+        assert_eq!(parse_decisions(""), Some(vec![]));
+        for bad in ["0{64", "{x}", "!", "0}"] {
+            assert_eq!(parse_decisions(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn malformed_handles_say_what_is_wrong() {
+        for (handle, why) in [
+            ("garbage", "it must start with `dp1:`"),
+            (
+                "dp1:round-robin:w1:j1:c1:no_lost_job:loom:pb1:e5",
+                "unknown protocol",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:no-lost-job:loom:pb1:e5",
+                "unknown property",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:k:no_lost_job:loom:pb1:e5",
+                "bad `k<sentinels>`",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:no_lost_job:loom:pbx:e5",
+                "bad preemption bound",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:no_lost_job:loom:pb1:e0",
+                "expected `e<execution>`",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:no_lost_job:shuttle:sx:0",
+                "expected `s<seed>`",
+            ),
+            (
+                "dp1:empty-poll:w1:j1:c1:no_lost_job:shuttle:s1",
+                "missing schedule",
+            ),
+        ] {
+            let error = handle.parse::<ReplayHandle>().unwrap_err();
+            assert_eq!(error.why, why, "{handle}");
+            assert_eq!(error.handle, handle);
+            assert!(error.to_string().starts_with("malformed replay handle ("));
+        }
+    }
 }

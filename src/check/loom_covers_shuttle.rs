@@ -7,13 +7,12 @@
 //! some final state would be reachable but never explored. shuttle's random scheduler does no
 //! reduction at all, so a state it finds that loom does not is exactly such a gap. Checked for
 //! every protocol, in each of the model's observation modes.
-#![cfg(feature = "loom")]
 
-use drainproof::harness::run_once;
-use drainproof::model::{Item, JobId, LaneId, Wait};
-use drainproof::outcome::Outcome;
-use drainproof::sync::{Loom, Shuttle};
-use drainproof::{Protocol, Scenario};
+use crate::harness::run_once;
+use crate::model::{Item, JobId, LaneId, Wait};
+use crate::outcome::Outcome;
+use crate::scenario::{Protocol, Scenario};
+use crate::sync::{Loom, Shuttle, lock};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -41,7 +40,7 @@ fn loom_states(scenario: Scenario) -> BTreeSet<FinalState> {
     builder.preemption_bound = None;
     builder.check(move || {
         let state = final_state(run_once::<Loom>(&scenario, false));
-        sink.lock().unwrap().insert(state);
+        lock(&sink).insert(state);
     });
     Arc::into_inner(states).unwrap().into_inner().unwrap()
 }
@@ -52,7 +51,7 @@ fn shuttle_states(scenario: Scenario, schedules: usize) -> BTreeSet<FinalState> 
     shuttle::check_random(
         move || {
             let state = final_state(run_once::<Shuttle>(&scenario, false));
-            sink.lock().unwrap().insert(state);
+            lock(&sink).insert(state);
         },
         schedules,
     );

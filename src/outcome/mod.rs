@@ -1,37 +1,45 @@
-//! What one execution did, and the properties it is judged by.
+//! What one execution did, and how it is judged: the [`Outcome`] of an execution, the
+//! [`Property`]s it must have, the [`Violation`] it may show, and the [`Counterexample`] a
+//! search reports. Data only: the words for them are in `crate::render`.
 
-use crate::model::{EmptyCause, Event, Item, JobId, Lane, LaneId, Op, Polled, Wait, World};
+mod counterexample;
+mod property;
+
+pub use counterexample::Counterexample;
+#[cfg(feature = "loom")]
+pub(crate) use counterexample::count_preemptions;
+pub use property::Property;
+
+use crate::model::world::{Structure, World};
+use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Role, Wait};
 use crate::scenario::Scenario;
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use serde::Serialize;
 
 /// The final state of one execution.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub scenario: Scenario,
     /// Each job processed, with its worker, in order.
     pub processed: Vec<(JobId, LaneId)>,
-    /// Items still in a buffer, in a feeder's hands, or in the pipe at the end.
+    /// Items still in a buffer, in a feeder's hands, or in the pipe (or channel) at the end.
     pub leftover: Vec<Item>,
     /// Every thread blocked forever and what it waited for, if the execution hung.
     pub hang: Option<Vec<(LaneId, Wait)>>,
     /// The seed's criterion `jobs.empty()` after joining the workers, if it was reached.
     pub seed_check: Option<bool>,
-    pub lanes: Vec<Lane>,
+    /// The threads' names, indexed by lane.
+    pub lanes: Vec<String>,
+    /// The threads' roles, indexed by lane (what the breadth-first checker's endings compare
+    /// threads by; read by its tests for now).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub roles: Vec<Role>,
     pub events: Vec<Event>,
 }
 
 impl Outcome {
-    pub fn new(world: World, scenario: Scenario) -> Outcome {
-        let leftover = world
-            .buffers
-            .iter()
-            .flatten()
-            .chain(&world.pipe)
-            .chain(world.channel.iter().flat_map(|c| &c.items))
-            .copied()
-            .filter(|item| *item != Item::Close)
-            .collect();
+    /// The outcome of an execution that ended with `world`.
+    pub fn new<S: Structure>(world: World<S>, scenario: Scenario) -> Outcome {
+        let leftover = world.shared.leftover();
         let events = world.trace.into_events();
         let seed_check = events.iter().find_map(|e| match e.op {
             Op::SeedCheck { empty } => Some(empty),
@@ -43,7 +51,8 @@ impl Outcome {
             leftover,
             hang: world.hang,
             seed_check,
-            lanes: world.lanes,
+            roles: world.lanes.iter().map(|lane| lane.role).collect(),
+            lanes: world.lanes.into_iter().map(|lane| lane.name).collect(),
             events,
         }
     }
@@ -150,79 +159,49 @@ fn jobs_where(counts: &[usize], keep: impl Fn(usize) -> bool) -> Vec<JobId> {
         .collect()
 }
 
-/// What a check asserts of every execution. The snake_case names are part of the JSON and CLI
-/// contract (`--property no_lost_job`); the kebab-case spellings are accepted too.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Property {
-    /// Every job is processed. In a hung execution nothing moves any more, so a job that was
-    /// not processed when it hung is lost too.
-    #[value(alias = "no-lost-job")]
-    NoLostJob,
-    /// No job is processed twice.
-    #[value(alias = "no-duplicate")]
-    NoDuplicate,
-    /// No thread (producer, feeder, non-daemon worker) blocks forever.
-    Termination,
-    /// The seed's check: `jobs.empty()` after joining the workers implies no job was lost.
-    #[value(alias = "seed-check-sound")]
-    SeedCheckSound,
-    /// The seed's check: a run that lost and duplicated nothing passes `jobs.empty()`.
-    #[value(alias = "seed-check-complete")]
-    SeedCheckComplete,
-    /// `get_nowait()` never raises `Empty` because another reader holds the reader lock.
-    #[value(alias = "no-spurious-empty")]
-    NoSpuriousEmpty,
-    /// `JoinableQueue.join()` returns only after every job was processed.
-    #[value(alias = "drained-before-join")]
-    DrainedBeforeJoin,
-}
-
-impl Property {
-    /// The properties every drain protocol should have.
-    pub const DRAIN: [Property; 3] = [
-        Property::NoLostJob,
-        Property::NoDuplicate,
-        Property::Termination,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Property::NoLostJob => "no_lost_job",
-            Property::NoDuplicate => "no_duplicate",
-            Property::Termination => "termination",
-            Property::SeedCheckSound => "seed_check_sound",
-            Property::SeedCheckComplete => "seed_check_complete",
-            Property::NoSpuriousEmpty => "no_spurious_empty",
-            Property::DrainedBeforeJoin => "drained_before_join",
-        }
-    }
-}
-
-impl fmt::Display for Property {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The kind of a counterexample. The snake_case names are part of the JSON contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The kind of a counterexample. Its [name](Kind::name) is part of the JSON contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A job was never processed.
     LostJob,
+    /// A job was processed more than once.
     Duplicate,
+    /// Every live thread blocked forever.
     Hang,
+    /// The seed's check `jobs.empty()` returned True, yet a job was lost.
     UnsoundCheck,
+    /// Nothing was lost, yet the seed's check `jobs.empty()` returned False.
     FalseAlarm,
+    /// `get_nowait()` raised `Empty` because another reader held the reader lock.
     SpuriousEmpty,
     /// `join()` returned while a job was still unprocessed.
     EarlyJoin,
 }
 
+impl Kind {
+    /// The kind's name in JSON and in docs/proofs.md.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::LostJob => "lost_job",
+            Kind::Duplicate => "duplicate",
+            Kind::Hang => "hang",
+            Kind::UnsoundCheck => "unsound_check",
+            Kind::FalseAlarm => "false_alarm",
+            Kind::SpuriousEmpty => "spurious_empty",
+            Kind::EarlyJoin => "early_join",
+        }
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// A property an execution broke, and who was involved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Violation {
     pub property: Property,
     pub kind: Kind,
     pub jobs: Vec<JobId>,
