@@ -179,8 +179,6 @@ pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
         .collect()
 }
 
-#[cfg(test)]
-mod follow_tests;
 #[cfg(all(test, feature = "loom"))]
 mod loom_outcomes;
 #[cfg(test)]
