@@ -87,6 +87,9 @@ pub enum CheckError {
     },
     /// The crate was built without the `loom` feature.
     LoomUnavailable,
+    /// The code-level model could not follow a path of the step relation (a bfs
+    /// counterexample): the two disagree, and no trace is printed (see `bfs::follow`).
+    Refinement(String),
 }
 
 impl CheckError {
@@ -106,6 +109,7 @@ impl CheckError {
                 )
             }
             CheckError::LoomUnavailable => loom_unavailable(naming),
+            CheckError::Refinement(why) => why.clone(),
         }
     }
 }

@@ -292,24 +292,26 @@ impl<B: Backend> Channel<B> {
         );
         let _gate = self.lock(lane, Token::Gate);
         let has_message = self.world(lane, |w| !w.shared.items.is_empty());
-        let received = if has_message {
-            let item = self.take_now(lane, Wait::ChannelReady, |w| {
-                w.shared.try_recv().expect("checked non-empty")
-            });
-            self.release(lane, Wait::ChannelRoom, |_| ());
-            Ok(item)
-        } else {
-            self.world(lane, |w| w.shared.try_recv())
-        };
-        self.world(lane, |w| {
+        // Recorded in the same world section as the receive, so that no other thread's event
+        // shows the message gone before this one says it was taken.
+        let receive = |w: &mut World<ChannelState>| {
+            let received = w.shared.try_recv();
             let op = match received {
                 Ok(item) => Received::Item { item },
                 Err(TryRecvError::Empty) => Received::Empty,
                 Err(TryRecvError::Disconnected) => Received::Disconnected,
             };
             w.record(lane, Op::TryRecv { received: op });
-        });
-        received
+            received
+        };
+        if has_message {
+            let received = self.take_now(lane, Wait::ChannelReady, receive);
+            debug_assert!(received.is_ok(), "checked non-empty");
+            self.release(lane, Wait::ChannelRoom, |_| ());
+            received
+        } else {
+            self.world(lane, receive)
+        }
     }
 
     /// `Sender::clone`. No catalog protocol uses it; the differential tests do.

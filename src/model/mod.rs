@@ -13,13 +13,15 @@
 //! - `race`: the race check that keeps loom's reduction sound (docs/model.md, 3.12);
 //! - `fault`: faults seeded on purpose, switched on by unit tests only;
 //! - `queue`: `multiprocessing.Queue` itself, step by step after queues.py;
-//! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime.
+//! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime;
+//! - [`tap`]: a live copy of the trace, for a scheduler that steers by it.
 
 pub(crate) mod channel;
 pub(crate) mod fault;
 pub(crate) mod queue;
 pub(crate) mod race;
 pub(crate) mod runtime;
+pub(crate) mod tap;
 mod trace;
 pub(crate) mod tracked;
 mod types;

@@ -409,34 +409,39 @@ impl<B: Backend> Queue<B> {
         }
         let _gate = self.lock(lane, Token::Gate);
         let (holder, empty) = self.world(lane, poll);
-        let outcome = match holder {
-            Some(_) if patience.lock => Err(Wait::ReaderLock),
-            Some(holder) => Ok(self::empty(EmptyCause::ReaderLockHeld(holder))),
-            None if !empty => {
-                let item = self.take_now(lane, Wait::PipeData, |w| {
-                    w.shared.reader.set(Some(lane));
-                    w.shared.pipe.take_head().expect("checked non-empty")
-                });
-                self.release(lane, Wait::PipeRoom, |_| ());
-                Ok(Polled::Item { item })
-            }
-            None if patience.data => {
-                self.world(lane, |w| w.shared.reader.set(Some(lane)));
-                Err(Wait::PipeData)
-            }
-            None => {
-                self.world(lane, |w| w.shared.reader.set(None));
-                Ok(self::empty(EmptyCause::PipeEmpty))
-            }
-        };
-        self.world(lane, |w| {
+        // Each outcome is recorded in the same world section as the change it makes, so that
+        // no other thread's event can show the change before this one says it happened.
+        let record = |w: &mut World<QueueState>, outcome: Result<Polled, Wait>| {
             let event = match outcome {
                 Ok(polled) => op(polled),
                 Err(wait) => Op::AwaitTimeout { wait },
             };
-            w.record(lane, event)
-        });
-        outcome
+            w.record(lane, event);
+            outcome
+        };
+        match holder {
+            Some(_) if patience.lock => self.world(lane, |w| record(w, Err(Wait::ReaderLock))),
+            Some(holder) => self.world(lane, |w| {
+                record(w, Ok(self::empty(EmptyCause::ReaderLockHeld(holder))))
+            }),
+            None if !empty => {
+                let outcome = self.take_now(lane, Wait::PipeData, |w| {
+                    w.shared.reader.set(Some(lane));
+                    let item = w.shared.pipe.take_head().expect("checked non-empty");
+                    record(w, Ok(Polled::Item { item }))
+                });
+                self.release(lane, Wait::PipeRoom, |_| ());
+                outcome
+            }
+            None if patience.data => self.world(lane, |w| {
+                w.shared.reader.set(Some(lane));
+                record(w, Err(Wait::PipeData))
+            }),
+            None => self.world(lane, |w| {
+                w.shared.reader.set(None);
+                record(w, Ok(self::empty(EmptyCause::PipeEmpty)))
+            }),
+        }
     }
 
     /// Second half of a non-blocking or timed read that returned an item:

@@ -97,6 +97,7 @@ impl<S> World<S> {
         name: String,
         daemon: bool,
     ) -> LaneId {
+        super::tap::lane(&name);
         let lane = self.lanes.len();
         let mut clock = match parent {
             Some(parent) => {
@@ -194,6 +195,7 @@ impl<S: Structure> World<S> {
     /// Records one step of `lane`, with the state after it.
     pub fn record(&mut self, lane: LaneId, op: Op) {
         let state = self.trace.records_states().then(|| self.snapshot());
+        super::tap::event(lane, op);
         self.trace.push(Event { lane, op, state });
     }
 
