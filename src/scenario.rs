@@ -114,7 +114,7 @@ pub const MAX_JOBS: usize = 10_000;
 pub const MAX_PIPE_CAPACITY: usize = 10_000;
 
 /// One configuration of the seed's experiment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scenario {
     /// The drain protocol.
     pub protocol: Protocol,

@@ -66,6 +66,11 @@ pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
             (it searches with bounds 0, 1, 2, ...) and, among those, in steps; bfs's are \
             shortest in steps of the step relation, and the trace and its replay handle are \
             the code-level model's own execution of that path.\n\n\
+            A loom proof rests on loom's reduction, which is checked in every execution it \
+            explores and refereed by a complete enumeration of the model at the smallest \
+            sizes ([model.md](model.md#312-the-conditions-of-looms-reduction-and-how-they-are-checked)); \
+            every loom row that proves a theorem is also followed by a random and a PCT row \
+            at the same size, whose schedules reduce nothing.\n\n\
             The model and its abstractions are described in [model.md](model.md); traces are \
             explained in [reading-traces.md](reading-traces.md).\n\n";
     out += "| id | theorem | expected | as expected |\n|---|---|---|---|\n";

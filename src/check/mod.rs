@@ -5,7 +5,9 @@
 //! Each checker is a module that runs its search and hands back what it [`Found`]: `loom`
 //! (exhaustive, iterative deepening), `shuttle` (random, PCT, DFS; one file per scheduler
 //! wrapper), `threads` (real threads). What they share: the [`Search`] collector, the
-//! [`Limits`] that stop a search between executions, and [`Progress`].
+//! [`Limits`] that stop a search between executions, and [`Progress`]. One more module is a
+//! referee rather than a checker: `enumeration` compares loom's reduced search with a complete
+//! enumeration of the model (docs/model.md, section 3.12).
 //!
 //! A new checker joins in four places: a [`Checker`] variant (its name and defaults, in
 //! `crate::report`), the [`Coverage`] it reports (one arm of `Coverage::words`), a module here
@@ -25,6 +27,8 @@ mod limits;
 mod loom;
 #[cfg(all(test, feature = "loom"))]
 mod loom_covers_shuttle;
+#[cfg(all(test, feature = "loom"))]
+mod loom_runs;
 mod progress;
 mod search;
 mod shuttle;

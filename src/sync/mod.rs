@@ -33,6 +33,16 @@
 //!   which then explores *every* thread at each point where it must reorder the wake-up
 //!   (loom 0.7.3, `rt/path.rs`, `Schedule::backtrack`).
 //!
+//! - **Stamps** ([`Stamp`]): every permit carries one, ghost data for the model's race check
+//!   (a vector clock), with loom's `mpsc` semantics on every backend ([`Stamps`]).
+//! - **Shared accesses** ([`Backend::before_shared_access`], [`Backend::observed`]): the
+//!   model calls these around every access to its world, so that the enumerating backend can
+//!   make each one a scheduling point and key states by what each access returned.
+//!
+//! Four backends implement it: real threads, loom, shuttle, and [`Enumerate`], which runs every
+//! schedule at the granularity of shared accesses with a sound state cache: the referee of
+//! loom's reduction (docs/model.md, section 3.12).
+//!
 //! # Known gaps of the checkers, where they bite
 //! - loom's `Condvar::notify_one` always wakes the *first* waiter and never wakes spuriously;
 //!   shuttle's chooses. Only the std/shuttle semaphore uses a condvar, and there every waiter

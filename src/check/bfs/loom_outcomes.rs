@@ -14,80 +14,24 @@
 //!   ending that some other path also reaches.
 
 use super::endings;
-use super::refinement::validate;
-use crate::harness::run_once;
-use crate::outcome::Property;
+use crate::check::loom_runs::loom_run;
 use crate::scenario::{Protocol, Scenario};
-use crate::step::Ending;
-use crate::sync::Loom;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 
-const PROPERTIES: [Property; 7] = [
-    Property::NoLostJob,
-    Property::NoDuplicate,
-    Property::Termination,
-    Property::SeedCheckSound,
-    Property::SeedCheckComplete,
-    Property::NoSpuriousEmpty,
-    Property::DrainedBeforeJoin,
-];
-
-/// The endings loom reaches, checking on the way that [`Ending::violation`] judges each as
-/// `Outcome::violation` judges the execution, and validating every execution against the
-/// relation. Returns the endings and the number of executions validated.
+/// The endings loom reaches (shared with the other tests of loom's executions:
+/// `crate::check::loom_runs`), having checked on the way that [`crate::step::Ending::violation`]
+/// judges each as `Outcome::violation` judges the execution, that no execution races, and that
+/// every execution is one of the relation. Returns the endings and the number of executions
+/// validated.
 fn loom_endings(scenario: Scenario) -> (BTreeSet<String>, u64) {
-    #[derive(Default)]
-    struct Seen {
-        endings: BTreeSet<String>,
-        executions: u64,
-        failures: Vec<String>,
-    }
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let sink = Arc::clone(&seen);
-    let mut builder = loom::model::Builder::new();
-    builder.max_branches = 100_000;
-    builder.preemption_bound = None;
-    builder.check(move || {
-        let outcome = run_once::<Loom>(&scenario, true);
-        outcome.assert_race_free();
-        let ending = Ending::from_outcome(&outcome);
-        let mut seen = sink.lock().unwrap();
-        seen.executions += 1;
-        for property in PROPERTIES {
-            let judged = ending.violation(property).map(|f| (f.kind, f.jobs));
-            let by_model = outcome.violation(property).map(|v| (v.kind, v.jobs));
-            if judged != by_model {
-                seen.failures.push(format!(
-                    "{property} judged differently: {judged:?} by the ending, {by_model:?} by \
-                     the model"
-                ));
-            }
-        }
-        if let Err(mismatch) = validate(&scenario, &outcome)
-            && seen.failures.len() < 3
-        {
-            let events: Vec<String> = outcome
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| format!("{:>3} {}: {:?}", i + 1, outcome.lanes[e.lane], e.op))
-                .collect();
-            let execution = seen.executions;
-            seen.failures.push(format!(
-                "execution {execution} is not one of the relation: {mismatch}\n{}",
-                events.join("\n")
-            ));
-        }
-        seen.endings.insert(format!("{ending:?}"));
-    });
-    let seen = Arc::into_inner(seen).unwrap().into_inner().unwrap();
+    let run = loom_run(scenario);
     assert!(
-        seen.failures.is_empty(),
+        run.failures.is_empty(),
         "{scenario}:\n{}",
-        seen.failures.join("\n\n")
+        run.failures.join("\n\n")
     );
-    (seen.endings, seen.executions)
+    assert_eq!(run.race, None, "{scenario}: the race check fired");
+    (run.endings.clone(), run.executions)
 }
 
 fn bfs_endings(scenario: Scenario) -> BTreeSet<String> {

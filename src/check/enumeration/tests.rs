@@ -2,18 +2,33 @@
 //! race check) must catch.
 
 use super::*;
+use crate::check::loom_runs::loom_run;
 use crate::model::fault::{Fault, inject};
 use crate::model::race::Touch;
 use crate::scenario::Protocol;
 use std::time::Instant;
 
-/// The final states only one side reached, if any (enumeration's, then loom's).
-fn differences(scenario: Scenario) -> (Vec<FinalState>, Vec<FinalState>, Reached, Reached) {
+/// The final states only one side reached (the enumeration's, then loom's), and what each
+/// reached; loom's search is the one shared with the other tests of its executions, unless a
+/// seeded fault is on (`fresh`).
+fn differences(
+    scenario: Scenario,
+    fresh: bool,
+) -> (Vec<FinalState>, Vec<FinalState>, Reached, Reached) {
     let started = Instant::now();
     let (enumerated, enumeration) = enumerate(scenario);
     let enumerated_in = started.elapsed();
     let started = Instant::now();
-    let (loomed, executions) = loom_search(scenario);
+    let (loomed, executions) = if fresh {
+        loom_search(scenario)
+    } else {
+        let run = loom_run(scenario);
+        let reached = Reached {
+            finals: run.finals.clone(),
+            race: run.race.clone(),
+        };
+        (reached, run.executions)
+    };
     eprintln!(
         "{scenario}: enumeration {} states, {} executions in {:.2?}; loom {executions} \
          executions in {:.2?}; {} final states",
@@ -38,7 +53,7 @@ fn differences(scenario: Scenario) -> (Vec<FinalState>, Vec<FinalState>, Reached
 
 fn assert_same(protocol: Protocol) {
     for scenario in smallest(protocol) {
-        let (only_enumerated, only_loom, enumerated, loomed) = differences(scenario);
+        let (only_enumerated, only_loom, enumerated, loomed) = differences(scenario, false);
         assert_eq!(loomed.race, None, "{scenario}: the race check fired");
         assert!(
             only_enumerated.is_empty() && only_loom.is_empty(),
@@ -75,7 +90,7 @@ same_final_states! {
 /// What a seeded fault does to the two checks: the race loom's search meets, and the final
 /// states only the enumeration reaches.
 fn caught(fault: Fault, scenario: Scenario) -> (Race, Vec<FinalState>) {
-    let (only_enumerated, only_loom, _, loomed) = inject(fault, || differences(scenario));
+    let (only_enumerated, only_loom, _, loomed) = inject(fault, || differences(scenario, true));
     assert!(
         only_loom.is_empty(),
         "{fault:?}: loom reached more: {only_loom:#?}"
@@ -181,9 +196,8 @@ fn timed_gets_wait(finals: &BTreeSet<FinalState>) -> (bool, bool) {
 fn a_timed_get_waits_for_data_and_for_the_reader_lock() {
     let scenario = Scenario::new(Protocol::TimeoutPoll, 2, 1, 1);
     let (enumerated, _) = enumerate(scenario);
-    let (loomed, _) = loom_search(scenario);
     assert_eq!(timed_gets_wait(&enumerated.finals), (true, true));
-    assert_eq!(timed_gets_wait(&loomed.finals), (true, true));
+    assert_eq!(timed_gets_wait(&loom_run(scenario).finals), (true, true));
 }
 
 #[test]
