@@ -175,7 +175,7 @@ fn explore(
 
 /// A loom builder with every limit set explicitly. `Builder::new` reads `LOOM_*` variables,
 /// and a time or permutation cap would end a search quietly and let it read as a proof.
-fn builder(bound: Option<usize>) -> loom::model::Builder {
+pub(crate) fn builder(bound: Option<usize>) -> loom::model::Builder {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = bound;
     builder.max_branches = MAX_BRANCHES;

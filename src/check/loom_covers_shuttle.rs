@@ -12,9 +12,9 @@
 //! enumeration (`crate::check::enumeration`) settles the same question without sampling, so
 //! this is a second, independent opinion there, and the only one at W = 3.
 
-use super::enumeration::{FinalState, final_state};
-use super::loom_runs::loom_run;
+use super::bfs::loom_runs::loom_run;
 use crate::harness::run_once;
+use crate::outcome::{FinalState, final_state};
 use crate::scenario::{Protocol, Scenario};
 use crate::sync::{Shuttle, lock};
 use std::collections::BTreeSet;

@@ -27,8 +27,7 @@ mod limits;
 mod loom;
 #[cfg(all(test, feature = "loom"))]
 mod loom_covers_shuttle;
-#[cfg(all(test, feature = "loom"))]
-mod loom_runs;
+
 mod progress;
 mod search;
 mod shuttle;

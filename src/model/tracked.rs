@@ -218,3 +218,119 @@ impl<T: Hash> Hash for Value<T> {
         self.value.hash(state);
     }
 }
+
+/// The race rule of docs/model.md, section 3.12, part by part, on the regions.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::race::{Clock, Race, Step, enter, leave};
+    use crate::model::types::{Token, Wait};
+
+    /// Runs `f` as one world access by `lane` knowing `clock`, in step `step`; returns the
+    /// race it made.
+    fn access(lane: LaneId, clock: &Clock, step: Step, f: impl FnOnce()) -> Option<Race> {
+        enter(lane, clock.clone(), step);
+        f();
+        leave()
+    }
+
+    fn clock(epochs: &[u32]) -> Clock {
+        let mut clock = Clock::default();
+        for (lane, &epoch) in epochs.iter().enumerate() {
+            for _ in 0..epoch {
+                clock.tick(lane);
+            }
+        }
+        clock
+    }
+
+    #[test]
+    fn unordered_accesses_to_a_value_race_and_ordered_ones_do_not() {
+        let mut value = Value::new("flag", false);
+        let writer = clock(&[1, 0]);
+        assert_eq!(access(0, &writer, Step::Start, || value.set(true)), None);
+        // Lane 1 has not synchronised with lane 0's epoch 1: a race.
+        let race = access(1, &clock(&[0, 1]), Step::Start, || {
+            value.get();
+        })
+        .expect("a race");
+        assert_eq!((race.region, race.first.0, race.second.0), ("flag", 0, 1));
+        // Knowing lane 0's epoch 1 (it took a permit lane 0 returned): no race.
+        assert_eq!(
+            access(1, &clock(&[1, 1]), Step::Acquire(Wait::PipeData), || {
+                value.get();
+            }),
+            None
+        );
+    }
+
+    #[test]
+    fn steps_loom_orders_itself_do_not_race() {
+        let mut value = Value::new("holder", None::<LaneId>);
+        let locked = Step::Lock(Token::Gate);
+        assert_eq!(access(0, &clock(&[1]), locked, || value.set(Some(0))), None);
+        assert_eq!(
+            access(1, &clock(&[0, 1]), locked, || value.set(Some(1))),
+            None
+        );
+        let taken = Step::Acquire(Wait::PipeData);
+        assert_eq!(
+            access(2, &clock(&[0, 0, 1]), taken, || value.set(None)).map(|r| r.region),
+            Some("holder")
+        );
+    }
+
+    #[test]
+    fn appends_commute_with_takes_of_known_items_only() {
+        let mut pipe = Fifo::new("pipe");
+        assert_eq!(
+            access(0, &clock(&[1]), Step::Start, || pipe.append(7)),
+            None
+        );
+        assert_eq!(
+            access(0, &clock(&[2]), Step::Start, || pipe.append(8)),
+            None
+        );
+        // Lane 1 knows lane 0's first append, not its second: taking the head (7) commutes with
+        // the second append; polling the length does not.
+        let reader = clock(&[1, 1]);
+        assert_eq!(
+            access(1, &reader, Step::Start, || assert_eq!(
+                pipe.take_head(),
+                Some(7)
+            )),
+            None
+        );
+        assert!(
+            access(1, &reader, Step::Start, || {
+                pipe.len();
+            })
+            .is_some()
+        );
+        // Taking the next head (8), whose append lane 1 does not know, is a race.
+        let race = access(1, &reader, Step::Start, || {
+            assert_eq!(pipe.take_head(), Some(8))
+        });
+        assert_eq!(race.map(|r| r.second.1), Some(Touch::TakeHead));
+    }
+
+    #[test]
+    fn appends_to_a_log_commute_and_observing_it_does_not() {
+        let mut log = Log::new("processed jobs");
+        assert_eq!(
+            access(1, &clock(&[0, 1]), Step::Start, || log.append(1)),
+            None
+        );
+        assert_eq!(
+            access(2, &clock(&[0, 0, 1]), Step::Start, || log.append(2)),
+            None
+        );
+        let race = access(0, &clock(&[1, 1]), Step::Start, || {
+            log.observe();
+        });
+        assert_eq!(
+            race.map(|r| (r.first.0, r.second.1)),
+            Some((2, Touch::Observe))
+        );
+    }
+}

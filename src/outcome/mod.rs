@@ -3,11 +3,13 @@
 //! search reports. Data only: the words for them are in `crate::render`.
 
 mod counterexample;
+mod final_state;
 mod property;
 
 pub use counterexample::Counterexample;
 #[cfg(feature = "loom")]
 pub(crate) use counterexample::count_preemptions;
+pub(crate) use final_state::{FinalState, final_state};
 pub use property::Property;
 
 use crate::model::race::Race;

@@ -14,7 +14,7 @@
 //!   ending that some other path also reaches.
 
 use super::endings;
-use crate::check::loom_runs::loom_run;
+use super::loom_runs::loom_run;
 use crate::scenario::{Protocol, Scenario};
 use std::collections::BTreeSet;
 

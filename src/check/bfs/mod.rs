@@ -181,6 +181,8 @@ pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
 
 #[cfg(all(test, feature = "loom"))]
 mod loom_outcomes;
+#[cfg(all(test, feature = "loom"))]
+pub(crate) mod loom_runs;
 #[cfg(test)]
 mod sampled_refinement;
 #[cfg(test)]

@@ -16,7 +16,6 @@
 
 use crate::harness::run_once;
 use crate::model::race::Race;
-use crate::model::{EmptyCause, Op, Polled, Wait};
 use crate::outcome::Outcome;
 use crate::scenario::Protocol;
 use crate::scenario::Scenario;
@@ -24,8 +23,7 @@ use crate::sync::{Enumerate, Enumeration, explore, lock};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-/// A final state, written out (see the module doc).
-pub(crate) type FinalState = String;
+pub(crate) use crate::outcome::{FinalState, final_state};
 
 /// What a search of a scenario reached: its final states, and the first race the model's race
 /// check found on the way (a sound model has none).
@@ -42,66 +40,6 @@ impl Reached {
         }
         self.finals.insert(final_state(outcome));
     }
-}
-
-/// The final state of an execution, written out.
-pub(crate) fn final_state(outcome: &Outcome) -> FinalState {
-    let name = |lane: usize| outcome.lanes[lane].as_str();
-    let wait = |wait: Wait| match wait {
-        Wait::Exit(lane) => format!("Exit({})", name(lane)),
-        other => format!("{other:?}"),
-    };
-    let event = |op: Op| match op {
-        Op::Spawn { lane } => format!("Spawn({})", name(lane)),
-        Op::StartFeeder { lane } => format!("StartFeeder({})", name(lane)),
-        Op::Joined { lane } => format!("Joined({})", name(lane)),
-        Op::AwaitTimeout { wait: w } => format!("AwaitTimeout({})", wait(w)),
-        Op::GetNowait { polled } | Op::GetTimeout { polled } => {
-            let polled = match polled {
-                Polled::Empty {
-                    cause: EmptyCause::ReaderLockHeld(holder),
-                } => format!("Empty(reader lock held by {})", name(holder)),
-                other => format!("{other:?}"),
-            };
-            let call = if matches!(op, Op::GetNowait { .. }) {
-                "GetNowait"
-            } else {
-                "GetTimeout"
-            };
-            format!("{call}({polled})")
-        }
-        other => format!("{other:?}"),
-    };
-    let mut lanes: Vec<String> = (0..outcome.lanes.len())
-        .map(|lane| {
-            let events: Vec<String> = outcome
-                .events
-                .iter()
-                .filter(|e| e.lane == lane && !matches!(e.op, Op::Block { .. }))
-                .map(|e| event(e.op))
-                .collect();
-            format!("{}: {}", name(lane), events.join(", "))
-        })
-        .collect();
-    lanes.sort();
-    let hang = outcome.hang.as_ref().map(|stuck| {
-        let mut stuck: Vec<String> = stuck
-            .iter()
-            .map(|&(lane, w)| format!("{} on {}", name(lane), wait(w)))
-            .collect();
-        stuck.sort();
-        stuck
-    });
-    let at_join = outcome
-        .events
-        .iter()
-        .any(|e| e.op == Op::JoinQueue)
-        .then(|| outcome.unprocessed_at_join());
-    format!(
-        "{}\n  left {:?}; hung {hang:?}; unprocessed at join() {at_join:?}",
-        lanes.join("\n  "),
-        outcome.leftover
-    )
 }
 
 /// Every final state of `scenario`, by the complete enumeration.
@@ -129,13 +67,7 @@ pub(crate) fn loom_search(scenario: Scenario) -> (Reached, u64) {
     use crate::sync::Loom;
     let reached = Arc::new(Mutex::new((Reached::default(), 0u64)));
     let sink = Arc::clone(&reached);
-    let mut builder = loom::model::Builder::new();
-    builder.max_branches = 100_000;
-    builder.preemption_bound = None;
-    builder.max_duration = None;
-    builder.max_permutations = None;
-    builder.checkpoint_file = None;
-    builder.check(move || {
+    crate::check::loom::builder(None).check(move || {
         let outcome = run_once::<Loom>(&scenario, false);
         let mut sink = lock(&sink);
         sink.0.add(&outcome);

@@ -2,7 +2,7 @@
 //! race check) must catch.
 
 use super::*;
-use crate::check::loom_runs::loom_run;
+use crate::check::bfs::loom_runs::loom_run;
 use crate::model::fault::{Fault, inject};
 use crate::model::race::Touch;
 use crate::scenario::Protocol;

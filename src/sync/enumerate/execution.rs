@@ -33,8 +33,9 @@ pub(super) enum Pending {
 /// A thread of the execution, as the search sees it.
 pub(super) struct Thread {
     pub pending: Pending,
-    /// A hash of everything the thread has learned: its parent's history when it was started,
-    /// its name, and what each of its accesses and operations returned.
+    /// A hash of everything the thread has done and learned: its parent's history when it was
+    /// started, its name, each step it stopped before, and what each of its accesses and
+    /// operations returned.
     pub history: u128,
     pub finished: bool,
     /// The body, until the search turns it into a coroutine (at the thread's first step).
@@ -144,6 +145,8 @@ fn schedule(pending: Pending) {
         let current = e.current;
         let thread = &mut e.threads[current];
         thread.pending = pending;
+        // Every step moves its thread's history on, so no state repeats along an execution.
+        thread.history = hash128(&(thread.history, pending));
         thread.yielder.expect("a thread that runs has started")
     });
     // SAFETY: the pointer was taken from the `Yielder` reference that corosensei passed to

@@ -29,8 +29,8 @@
 //!    threads' events interleaved, nor the race check's clocks;
 //! 2. every primitive: each semaphore's permit count, each token's holder;
 //! 3. every thread: whether it finished, the step it is about to take, and its **history**, a
-//!    hash of its name, of its parent's history when it was started, and of everything each of
-//!    its accesses and operations returned to it.
+//!    hash of its name, of its parent's history when it was started, of each step it stopped
+//!    before, and of everything each of its accesses and operations returned to it.
 //!
 //! Two points with the same key have the same futures:
 //! - *A thread's local state is a function of its history.* Threads are deterministic
@@ -50,9 +50,11 @@
 //!   which decides nothing but the order in which the main thread joins the threads left at
 //!   its exit, after which every thread has ended either way.
 //!
-//! Every execution is finite (the model has no spin loops, docs/model.md 3.8) and every step
-//! adds to some thread's history, so no key repeats along one execution: the states form a
-//! directed acyclic graph, a depth-first search with a visited set explores every edge out of
+//! Every step adds to its thread's history (which also records the steps themselves: a
+//! thread's sequence of steps is a function of what it learned, so this separates no states
+//! the rest would merge), so no key repeats along one execution: the states form a directed
+//! acyclic graph (and every execution is finite: the model has no spin loops,
+//! docs/model.md 3.8), a depth-first search with a visited set explores every edge out of
 //! every reachable state, and every final state reachable from an abandoned point was reached
 //! from its first visit. Hence the set of final states the search records is exactly the set
 //! the model can reach, up to a collision of 128-bit hashes (for a million states, a chance

@@ -1,15 +1,15 @@
 //! One loom search per scenario per test process, shared by every test that judges loom's
 //! executions: the step relation's (its endings, and every execution validated against it:
-//! `crate::check::bfs::loom_outcomes`), the complete enumeration's (final states:
+//! `super::loom_outcomes`), the complete enumeration's (final states:
 //! `crate::check::enumeration`) and shuttle's samples (`crate::check::loom_covers_shuttle`).
+//! It lives beside the step relation's validator, which it runs on every execution.
 //! The searches at these sizes take seconds to minutes; running each once keeps the suite
 //! within CI's budget.
 
-use super::bfs::refinement::validate;
-use super::enumeration::{FinalState, final_state};
+use super::refinement::validate;
 use crate::harness::run_once;
 use crate::model::race::Race;
-use crate::outcome::Property;
+use crate::outcome::{FinalState, Property, final_state};
 use crate::scenario::Scenario;
 use crate::step::Ending;
 use crate::sync::{Loom, lock};
@@ -31,16 +31,6 @@ pub(crate) struct LoomRun {
     pub failures: Vec<String>,
 }
 
-const PROPERTIES: [Property; 7] = [
-    Property::NoLostJob,
-    Property::NoDuplicate,
-    Property::Termination,
-    Property::SeedCheckSound,
-    Property::SeedCheckComplete,
-    Property::NoSpuriousEmpty,
-    Property::DrainedBeforeJoin,
-];
-
 /// A search, run by the first test that asks for it; the others wait for it.
 type Shared = Arc<OnceLock<Arc<LoomRun>>>;
 
@@ -57,13 +47,7 @@ pub(crate) fn loom_run(scenario: Scenario) -> Arc<LoomRun> {
 fn search(scenario: Scenario) -> LoomRun {
     let seen = Arc::new(Mutex::new(LoomRun::default()));
     let sink = Arc::clone(&seen);
-    let mut builder = loom::model::Builder::new();
-    builder.max_branches = 100_000;
-    builder.preemption_bound = None;
-    builder.max_duration = None;
-    builder.max_permutations = None;
-    builder.checkpoint_file = None;
-    builder.check(move || {
+    crate::check::loom::builder(None).check(move || {
         let outcome = run_once::<Loom>(&scenario, true);
         let ending = Ending::from_outcome(&outcome);
         let finished = final_state(&outcome);
@@ -74,7 +58,7 @@ fn search(scenario: Scenario) -> LoomRun {
         {
             seen.race = Some((race.clone(), finished.clone()));
         }
-        for property in PROPERTIES {
+        for property in Property::ALL {
             let judged = ending.violation(property).map(|f| (f.kind, f.jobs));
             let by_model = outcome.violation(property).map(|v| (v.kind, v.jobs));
             if judged != by_model {
