@@ -3,7 +3,7 @@
 //! behaviour, and a test shows the race check or the complete enumeration catching it
 //! (`crate::check::enumeration`).
 //!
-//! Only unit tests can switch a fault on ([`inject`]); in every other build [`active`] is
+//! Only unit tests can switch a fault on (`inject`); in every other build [`active`] is
 //! `false`, a constant the compiler folds away, so no fault ships.
 
 /// A seeded fault.
@@ -44,8 +44,9 @@ thread_local! {
     static ACTIVE: std::cell::Cell<Option<Fault>> = const { std::cell::Cell::new(None) };
 }
 
-/// Runs `f` with `fault` switched on (on this OS thread).
-#[cfg(test)]
+/// Runs `f` with `fault` switched on (on this OS thread). The tests that do compare loom with
+/// the complete enumeration, so they need the `loom` feature.
+#[cfg(all(test, feature = "loom"))]
 pub(crate) fn inject<R>(fault: Fault, f: impl FnOnce() -> R) -> R {
     struct Off;
     impl Drop for Off {
