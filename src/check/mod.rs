@@ -3,6 +3,7 @@
 
 pub mod bfs;
 mod handle;
+pub mod induction;
 #[cfg(feature = "loom")]
 mod loom;
 mod progress;

@@ -1,0 +1,216 @@
+//! z3 as a [`Domain`]: the step relation, the invariant and the ranking function evaluated
+//! on solver terms (integers and booleans of linear arithmetic), and the obligations
+//! discharged one solver call each.
+//!
+//! The `z3` crate is linked against the system's libz3 (Debian's `libz3-dev`); only `Int`
+//! and `Bool` terms are used, which every libz3 since 4.8 provides.
+
+use super::invariant::Tracked;
+use super::obligation::{Expect, Obligation};
+use super::target::Target;
+use crate::step::{Domain, Local, PipeOrder, Relation, State, TrackedJob};
+use std::time::Instant;
+use z3::ast::{Bool, Int};
+use z3::{SatResult, Solver};
+
+/// Solver terms: integers and booleans of linear arithmetic.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Z3;
+
+impl Domain for Z3 {
+    type Num = Int;
+    type Bool = Bool;
+
+    fn num(&self, value: u32) -> Int {
+        Int::from_u64(u64::from(value))
+    }
+    fn bool(&self, value: bool) -> Bool {
+        Bool::from_bool(value)
+    }
+    fn add(&self, a: &Int, b: &Int) -> Int {
+        Int::add(&[a, b])
+    }
+    fn sub(&self, a: &Int, b: &Int) -> Int {
+        Int::sub(&[a, b])
+    }
+    fn lt(&self, a: &Int, b: &Int) -> Bool {
+        a.lt(b)
+    }
+    fn eq(&self, a: &Int, b: &Int) -> Bool {
+        a.eq(b)
+    }
+    fn ite(&self, condition: &Bool, then: &Int, otherwise: &Int) -> Int {
+        condition.ite(then, otherwise)
+    }
+    fn and(&self, a: &Bool, b: &Bool) -> Bool {
+        Bool::and(&[a, b])
+    }
+    fn or(&self, a: &Bool, b: &Bool) -> Bool {
+        Bool::or(&[a, b])
+    }
+    fn not(&self, a: &Bool) -> Bool {
+        a.not()
+    }
+    fn guarded<T>(&self, guard: Bool, then: impl FnOnce() -> T) -> Option<(Bool, T)> {
+        Some((guard, then()))
+    }
+    fn all(&self, all: &[Bool]) -> Bool {
+        Bool::and(all)
+    }
+    fn any(&self, any: &[Bool]) -> Bool {
+        Bool::or(any)
+    }
+}
+
+/// The sizes as solver constants `W`, `J`, `C`, `K`.
+pub struct SymbolicSizes {
+    pub workers: Int,
+    pub jobs: Int,
+    pub capacity: Int,
+    pub sentinels: Int,
+}
+
+impl SymbolicSizes {
+    pub fn new() -> SymbolicSizes {
+        SymbolicSizes {
+            workers: Int::new_const("W"),
+            jobs: Int::new_const("J"),
+            capacity: Int::new_const("C"),
+            sentinels: Int::new_const("K"),
+        }
+    }
+}
+
+impl Default for SymbolicSizes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `target`'s relation over the symbolic sizes `W`, `J`, `C` and `K`.
+pub fn symbolic_relation(target: &Target) -> Relation<Z3> {
+    let s = SymbolicSizes::new();
+    target.relation(&Z3, s.workers, s.jobs, s.capacity, s.sentinels)
+}
+
+/// A state whose every counter is a free constant, with the tracked job `t` free too.
+pub fn arbitrary_state() -> Tracked<Z3> {
+    let int = |name: &str| Int::new_const(name);
+    let pair = |name: &str| [int(&format!("{name}0")), int(&format!("{name}1"))];
+    State {
+        put: pair("put"),
+        taken: pair("taken"),
+        read: pair("read"),
+        order: PipeOrder::default(),
+        stage: int("stage"),
+        spawned: int("spawned"),
+        joined: int("joined"),
+        seed: int("seed"),
+        second: int("second"),
+        tasks: int("tasks"),
+        disconnected: Bool::new_const("disconnected"),
+        spurious: Bool::new_const("spurious"),
+        workers: std::array::from_fn(|i| int(&format!("workers_{}", Local::ALL[i].name()))),
+        jobs: TrackedJob {
+            job: int("t"),
+            count: int("count"),
+            early: Bool::new_const("early"),
+        },
+    }
+}
+
+/// What the solver said about one obligation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// As expected: valid (no model of its negation), or satisfiable.
+    Holds,
+    /// Not as expected: for a validity obligation, a model of its negation (a state that
+    /// satisfies the invariant, which may be unreachable); for a satisfiability check, none.
+    Fails { model: Option<Found> },
+    /// The solver gave up.
+    Unknown { reason: String },
+}
+
+/// What a model of a failed obligation has: the sizes `[W, J, C, K]` and the tracked job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub sizes: [i64; 4],
+    pub job: i64,
+}
+
+/// Discharges `obligation`: one fresh solver, the hypotheses and the negated goal (or, for
+/// a satisfiability check, the goal). Returns the answer and the seconds it took.
+pub fn discharge(
+    obligation: &Obligation<Bool>,
+    relation: &Relation<Z3>,
+    job: &Int,
+) -> (Answer, f64) {
+    let started = Instant::now();
+    let solver = Solver::new();
+    for h in &obligation.hypotheses {
+        solver.assert(h);
+    }
+    let expect = obligation.kind.expect();
+    match expect {
+        Expect::Valid => solver.assert(obligation.goal.not()),
+        Expect::Satisfiable => solver.assert(&obligation.goal),
+    }
+    let result = solver.check();
+    let answer = match (result, expect) {
+        (SatResult::Unsat, Expect::Valid) | (SatResult::Sat, Expect::Satisfiable) => Answer::Holds,
+        (SatResult::Sat, Expect::Valid) => Answer::Fails {
+            model: small_model(&solver, relation, job),
+        },
+        (SatResult::Unsat, Expect::Satisfiable) => Answer::Fails { model: None },
+        (SatResult::Unknown, _) => Answer::Unknown {
+            reason: solver
+                .get_reason_unknown()
+                .unwrap_or_else(|| "unknown".into()),
+        },
+    };
+    (answer, started.elapsed().as_secs_f64())
+}
+
+/// The sizes `[W, J, C, K]` and the tracked job `t` of a model of `solver`'s assertions, with
+/// sizes as small as a few bounded tries make them (a hint for where to look for a reachable
+/// violation).
+fn small_model(solver: &Solver, relation: &Relation<Z3>, job: &Int) -> Option<Found> {
+    let s = &relation.sizes;
+    let sizes = [&s.workers, &s.jobs, &s.capacity, &s.sentinels[0]];
+    let total = Int::add(&sizes);
+    let bounded = [2, 3, 4, 6, 8, 12, 16, 24, 32]
+        .into_iter()
+        .find(|&bound| {
+            solver.push();
+            solver.assert(total.le(Int::from_i64(bound)));
+            let found = solver.check() == SatResult::Sat;
+            if !found {
+                solver.pop(1);
+            }
+            found
+        })
+        .is_some();
+    if !bounded {
+        solver.check();
+    }
+    let model = solver.get_model();
+    if bounded {
+        solver.pop(1);
+    }
+    let model = model?;
+    let value = |x: &Int| model.eval(x, true).and_then(|v| v.as_i64());
+    Some(Found {
+        sizes: [
+            value(sizes[0])?,
+            value(sizes[1])?,
+            value(sizes[2])?,
+            value(sizes[3])?,
+        ],
+        job: value(job)?,
+    })
+}
+
+/// `z3 4.8.12.0`: the solver the proof ran on, as the linked library reports itself.
+pub fn version() -> String {
+    format!("z3 {}", z3::full_version())
+}

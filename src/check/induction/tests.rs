@@ -1,0 +1,376 @@
+//! The all-sizes proofs, their non-vacuity (every clause is needed, the invariant and the
+//! end are satisfiable, the tracked job is arbitrary), and what happens when the relation is
+//! broken or the protocol is wrong.
+
+use super::invariant::{Clause, Tracked};
+use super::obligation::Problem;
+use super::solver::{self, Z3};
+use super::*;
+use crate::check::Report;
+use crate::check::bfs::Finding;
+use crate::outcome::Kind as FindingKind;
+use crate::scenario::Protocol;
+use crate::step::{Local, Relation, StepKind, WorkerOp};
+use z3::ast::{Bool, Int};
+
+/// The catalog's all-sizes claims and the properties each proves.
+pub(super) fn claims() -> Vec<(Target, Vec<Property>)> {
+    use Property::*;
+    let drain = Property::DRAIN.to_vec();
+    vec![
+        (Target::new(Protocol::Sentinel), drain.clone()),
+        (
+            Target::new(Protocol::Sentinel).with_sentinels(Sentinels::More),
+            vec![NoLostJob, NoDuplicate],
+        ),
+        (
+            Target::new(Protocol::Sentinel).with_sentinels(Sentinels::MoreWithinCapacity),
+            drain.clone(),
+        ),
+        (
+            Target::new(Protocol::Joinable),
+            vec![DrainedBeforeJoin, NoDuplicate, Termination, NoLostJob],
+        ),
+        (Target::new(Protocol::EmptyPoll).prefilled(), drain.clone()),
+        (Target::new(Protocol::ChannelDisconnect), drain),
+    ]
+}
+
+type Job<'a> = &'a dyn Fn(&Relation<Z3>) -> Int;
+type Keep<'a> = &'a dyn Fn(&Clause<Bool>) -> bool;
+type Break<'a> = &'a dyn Fn(&Relation<Z3>, &Tracked<Z3>, StepKind) -> Option<(Bool, Tracked<Z3>)>;
+
+/// The obligations of `target`, discharged with the invariant's clauses that `keep` keeps,
+/// the steps `step` computes, and the tracked job `job` (free unless given).
+fn discharge(
+    target: &Target,
+    properties: &[Property],
+    keep: Keep,
+    step: Break,
+    job: Option<Job>,
+) -> Vec<Discharged> {
+    let relation = solver::symbolic_relation(target);
+    let mut state = solver::arbitrary_state();
+    if let Some(job) = job {
+        state.jobs.job = job(&relation);
+    }
+    let invariant = |s: &Tracked<Z3>| {
+        invariant::clauses(target, &Z3, &relation, s)
+            .into_iter()
+            .filter(|c| keep(c))
+            .collect()
+    };
+    let step = |s: &Tracked<Z3>, kind: StepKind| step(&relation, s, kind);
+    let problem = Problem {
+        d: &Z3,
+        target: *target,
+        relation: &relation,
+        state: &state,
+        invariant: &invariant,
+        step: &step,
+    };
+    discharge_each(&problem, properties)
+}
+
+fn every_clause(_: &Clause<Bool>) -> bool {
+    true
+}
+
+fn faithful(r: &Relation<Z3>, s: &Tracked<Z3>, kind: StepKind) -> Option<(Bool, Tracked<Z3>)> {
+    r.step(&Z3, s, kind)
+}
+
+fn failed(results: &[Discharged]) -> Vec<&str> {
+    results
+        .iter()
+        .filter(|o| !o.holds())
+        .map(|o| o.obligation.as_str())
+        .collect()
+}
+
+fn get(op: WorkerOp) -> StepKind {
+    StepKind::Worker {
+        from: Local::Get,
+        op,
+    }
+}
+
+#[test]
+fn every_catalog_claim_is_proved_for_every_size() {
+    for (target, properties) in claims() {
+        let proof = prove(&target, &properties, Options::default()).expect("supported");
+        assert_eq!(proof.verdict, Verdict::Proved, "{}", proof.text());
+        assert!(proof.witness.is_none());
+        assert!(
+            proof
+                .statement()
+                .starts_with("proved for every W >= 1, J >= 0, C >= 1"),
+            "{}",
+            proof.statement()
+        );
+        let names: Vec<&str> = proof
+            .obligations
+            .iter()
+            .map(|o| o.obligation.as_str())
+            .collect();
+        // One consecution obligation per step kind, and the non-vacuity checks.
+        let kinds = solver::symbolic_relation(&target).kinds();
+        let consecutions = names
+            .iter()
+            .filter(|n| n.starts_with("consecution: "))
+            .count();
+        assert_eq!(consecutions, kinds.len(), "{target}");
+        for name in [
+            "initiation",
+            "no-duplicate",
+            "no-lost-job",
+            "non-vacuity: invariant",
+            "non-vacuity: end",
+        ] {
+            assert!(names.contains(&name), "{target}: {name} in {names:?}");
+        }
+        let terminates = properties.contains(&Property::Termination);
+        assert_eq!(names.contains(&"deadlock-freedom"), terminates, "{target}");
+        assert_eq!(names.contains(&"ranking: bounded"), terminates, "{target}");
+    }
+}
+
+#[test]
+fn dropping_any_clause_of_an_invariant_fails_some_obligation() {
+    for (target, properties) in claims() {
+        let clauses = invariant::names(&target);
+        assert!(clauses.len() >= 6, "{target}");
+        for clause in clauses {
+            let results = discharge(
+                &target,
+                &properties,
+                &|c| c.name != clause.name,
+                &faithful,
+                None,
+            );
+            assert!(
+                !failed(&results).is_empty(),
+                "{target}: the invariant without {} ({}) still passes every obligation",
+                clause.name,
+                clause.lemma
+            );
+        }
+    }
+}
+
+#[test]
+fn the_invariant_is_satisfiable_and_allows_the_end() {
+    for (target, properties) in claims() {
+        let results = discharge(&target, &properties, &every_clause, &faithful, None);
+        for name in ["non-vacuity: invariant", "non-vacuity: end"] {
+            let check = results.iter().find(|o| o.obligation == name).expect(name);
+            assert_eq!(check.result, "satisfiable", "{target}: {name}");
+        }
+    }
+    // The checks can fail: an invariant that rules every state out fails both.
+    let (target, properties) = &claims()[0];
+    let relation = solver::symbolic_relation(target);
+    let false_everywhere = |s: &Tracked<Z3>| {
+        let mut all = invariant::clauses(target, &Z3, &relation, s);
+        all.push(Clause {
+            name: "contradiction",
+            lemma: "none",
+            holds: Bool::from_bool(false),
+        });
+        all
+    };
+    let state = solver::arbitrary_state();
+    let step = |s: &Tracked<Z3>, kind: StepKind| relation.step(&Z3, s, kind);
+    let problem = Problem {
+        d: &Z3,
+        target: *target,
+        relation: &relation,
+        state: &state,
+        invariant: &false_everywhere,
+        step: &step,
+    };
+    let results = discharge_each(&problem, properties);
+    let failures = failed(&results);
+    assert!(failures.contains(&"non-vacuity: invariant"), "{failures:?}");
+    assert!(failures.contains(&"non-vacuity: end"), "{failures:?}");
+}
+
+/// The tracked job stands for every job: a relation that forgets to count the last of two or
+/// more jobs is caught by the proof over a free `t` (whose failing model tracks that job),
+/// while a proof with `t` fixed to job 0 passes it. On the faithful relation, fixing `t` to
+/// the first or the last job changes nothing.
+#[test]
+fn the_tracked_job_is_arbitrary() {
+    let (target, properties) = &claims()[0];
+    let forgets_last = |r: &Relation<Z3>, s: &Tracked<Z3>, kind: StepKind| {
+        let (guard, mut next) = r.step(&Z3, s, kind)?;
+        if kind == get(WorkerOp::GetJob) {
+            let last = Int::sub(&[&r.sizes.jobs, &Int::from_i64(1)]);
+            let several = Int::from_i64(2).le(&r.sizes.jobs);
+            let is_last = Bool::and(&[s.read[0].eq(&last), several]);
+            next.jobs.count = is_last.ite(&s.jobs.count, &next.jobs.count);
+        }
+        Some((guard, next))
+    };
+    let free = discharge(target, properties, &every_clause, &forgets_last, None);
+    let failures: Vec<&Discharged> = free.iter().filter(|o| !o.holds()).collect();
+    assert!(!failures.is_empty());
+    for o in &failures {
+        let model = o.model.expect("a failed validity obligation has a model");
+        assert_eq!(model.job, model.jobs - 1, "{}: {model:?}", o.obligation);
+    }
+    let first = |_: &Relation<Z3>| Int::from_i64(0);
+    let fixed = discharge(
+        target,
+        properties,
+        &every_clause,
+        &forgets_last,
+        Some(&first),
+    );
+    assert_eq!(
+        failed(&fixed),
+        Vec::<&str>::new(),
+        "t = 0 cannot see the last job"
+    );
+
+    let last = |r: &Relation<Z3>| Int::sub(&[&r.sizes.jobs, &Int::from_i64(1)]);
+    for job in [&first as Job, &last] {
+        let results = discharge(target, properties, &every_clause, &faithful, Some(job));
+        assert_eq!(failed(&results), Vec::<&str>::new());
+    }
+}
+
+/// A wrong update in one step fails that step's own obligations.
+#[test]
+fn a_wrong_update_fails_the_obligations_of_its_step() {
+    let (target, properties) = &claims()[0];
+    // The worker that read a sentinel stays at its loop head instead of exiting.
+    let stays = |r: &Relation<Z3>, s: &Tracked<Z3>, kind: StepKind| {
+        let (guard, mut next) = r.step(&Z3, s, kind)?;
+        if kind == get(WorkerOp::GetSentinel) {
+            next.workers = s.workers.clone();
+        }
+        Some((guard, next))
+    };
+    let results = discharge(target, properties, &every_clause, &stays, None);
+    assert_eq!(
+        failed(&results),
+        ["consecution: worker(get).get_sentinel"],
+        "S5: the sentinels read are the exited workers"
+    );
+    // The feeder's exit does not advance: the ranking function does not go down.
+    let stuck = |r: &Relation<Z3>, s: &Tracked<Z3>, kind: StepKind| {
+        let (guard, mut next) = r.step(&Z3, s, kind)?;
+        if kind == (StepKind::FeederExit { producer: 0 }) {
+            next.taken = s.taken.clone();
+        }
+        Some((guard, next))
+    };
+    let results = discharge(target, properties, &every_clause, &stuck, None);
+    assert!(
+        failed(&results).contains(&"ranking: feeder_exit"),
+        "{:?}",
+        failed(&results)
+    );
+}
+
+fn violated(target: Target, properties: &[Property]) -> (Proof, Report, Finding) {
+    let proof = prove(&target, properties, Options::default()).expect("supported");
+    assert_eq!(proof.verdict, Verdict::Violated, "{}", proof.text());
+    let witness = proof
+        .witness
+        .clone()
+        .expect("a search for a reachable violation");
+    let report = witness.report.expect("bfs found one");
+    assert_eq!(report.verdict, Verdict::Violated);
+    let finding = report
+        .bfs
+        .as_ref()
+        .and_then(|b| b.finding.clone())
+        .expect("a finding");
+    (proof, report, finding)
+}
+
+#[test]
+fn empty_poll_fails_an_obligation_and_bfs_finds_the_lost_job() {
+    let (proof, report, finding) = violated(Target::new(Protocol::EmptyPoll), &Property::DRAIN);
+    assert_eq!(
+        proof
+            .failed()
+            .map(|o| o.obligation.as_str())
+            .collect::<Vec<_>>(),
+        ["consecution: worker(poll).nowait_empty_pipe"]
+    );
+    let text = proof.text();
+    assert!(
+        text.contains("it may be unreachable, so it is no counterexample"),
+        "{text}"
+    );
+    let s = report.scenario;
+    assert_eq!((s.workers, s.jobs, s.pipe_capacity), (1, 1, 1));
+    assert_eq!(
+        (finding.kind, finding.jobs.clone()),
+        (FindingKind::LostJob, vec![0])
+    );
+    let path = &report.bfs.as_ref().unwrap().path;
+    assert!(
+        path.iter().any(|step| step.step
+            == StepKind::Worker {
+                from: Local::Poll,
+                op: WorkerOp::NowaitEmptyPipe
+            }),
+        "the worker leaves on an empty pipe: {path:?}"
+    );
+}
+
+#[test]
+fn fewer_sentinels_than_workers_fail_deadlock_freedom_and_bfs_finds_the_hang() {
+    let target = Target::new(Protocol::Sentinel).with_sentinels(Sentinels::Fewer);
+    let (proof, report, finding) = violated(target, &Property::DRAIN);
+    assert_eq!(
+        proof
+            .failed()
+            .map(|o| o.obligation.as_str())
+            .collect::<Vec<_>>(),
+        ["deadlock-freedom", "non-vacuity: end"]
+    );
+    assert_eq!(finding.kind, FindingKind::Hang);
+    assert!(report.scenario.sentinel_count() < report.scenario.workers);
+}
+
+#[test]
+fn more_sentinels_than_the_pipe_holds_do_not_terminate() {
+    let target = Target::new(Protocol::Sentinel).with_sentinels(Sentinels::More);
+    let (proof, report, finding) = violated(target, &[Property::Termination]);
+    assert!(
+        proof.failed().any(|o| o.obligation == "deadlock-freedom"),
+        "{}",
+        proof.text()
+    );
+    assert_eq!(finding.kind, FindingKind::Hang);
+    let s = report.scenario;
+    assert!(s.sentinel_count() > s.workers + s.pipe_capacity, "{s}");
+}
+
+#[test]
+fn what_the_proof_cannot_be_about_is_refused() {
+    let refused = |target: Target, properties: &[Property]| {
+        prove(&target, properties, Options::default())
+            .expect_err("refused")
+            .to_string()
+    };
+    assert!(
+        refused(Target::new(Protocol::ForeignSentinel), &Property::DRAIN).contains("two producers")
+    );
+    assert!(
+        refused(Target::new(Protocol::Sentinel), &[Property::SeedCheckSound])
+            .contains("seed-check-sound")
+    );
+    assert!(
+        refused(
+            Target::new(Protocol::Sentinel).prefilled(),
+            &Property::DRAIN
+        )
+        .contains("--prefilled")
+    );
+}
