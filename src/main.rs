@@ -7,6 +7,7 @@
 
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
+use drainproof::check::induction::{self, Sentinels, Target};
 use drainproof::check::{Counterexample, ReplayHandle, ReplayKind, Report};
 use drainproof::{Checker, Options, Property, Protocol, Scenario, catalog, check, render};
 use std::io::Write;
@@ -41,6 +42,7 @@ enum CheckerName {
     Dfs,
     Threads,
     Bfs,
+    Induction,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -56,13 +58,15 @@ enum Command {
     Check {
         #[arg(long)]
         protocol: Protocol,
+        /// Workers (required, except with --checker induction, which covers every size).
         #[arg(long)]
-        workers: usize,
+        workers: Option<usize>,
+        /// Jobs (required, except with --checker induction).
         #[arg(long)]
-        jobs: usize,
-        /// Items the pipe holds (the OS pipe's capacity divided by the item size).
-        #[arg(long, default_value_t = 1)]
-        pipe_capacity: usize,
+        jobs: Option<usize>,
+        /// Items the pipe holds (the OS pipe's capacity divided by the item size) [default: 1].
+        #[arg(long)]
+        pipe_capacity: Option<usize>,
         /// Sentinels the producer puts (default: one per worker for sentinel protocols).
         #[arg(long)]
         sentinels: Option<usize>,
@@ -93,6 +97,11 @@ enum Command {
         /// `inconclusive` (exit 3), never a proof.
         #[arg(long)]
         max_states: Option<u64>,
+        /// --checker induction with --protocol sentinel: the sentinels K relative to the
+        /// workers W (per-worker: K = W; more: K > W; more-within-capacity: W < K <= W + C;
+        /// fewer: K < W) [default: per-worker].
+        #[arg(long, value_enum)]
+        sentinel_range: Option<Sentinels>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -158,16 +167,57 @@ fn main() -> ExitCode {
             preemption_bound,
             time_limit,
             max_states,
+            sentinel_range,
             format,
         } => {
-            let mut scenario = Scenario::new(protocol, workers, jobs, pipe_capacity);
-            scenario.sentinels = sentinels;
-            scenario.prefilled = prefilled;
             let properties = if property.is_empty() {
                 Property::DRAIN.to_vec()
             } else {
                 property
             };
+            if checker == CheckerName::Induction {
+                let sized = [
+                    ("--workers", workers.is_some()),
+                    ("--jobs", jobs.is_some()),
+                    ("--pipe-capacity", pipe_capacity.is_some()),
+                    ("--sentinels", sentinels.is_some()),
+                    ("--iterations", iterations.is_some()),
+                    ("--seed", seed.is_some()),
+                    ("--preemption-bound", preemption_bound.is_some()),
+                    ("--time-limit", time_limit.is_some()),
+                    ("--max-states", max_states.is_some()),
+                ];
+                let target = Target {
+                    protocol,
+                    sentinels: sentinel_range.unwrap_or_default(),
+                    prefilled,
+                };
+                let given = sized
+                    .iter()
+                    .find(|(_, given)| *given)
+                    .map(|(flag, _)| *flag);
+                return match run_induction(&target, &properties, given, format) {
+                    Ok(code) => ExitCode::from(code),
+                    Err(error) => fail(&error),
+                };
+            }
+            if sentinel_range.is_some() {
+                return fail("--sentinel-range applies to --checker induction only");
+            }
+            let (Some(workers), Some(jobs)) = (workers, jobs) else {
+                let flag = if workers.is_none() {
+                    "--workers"
+                } else {
+                    "--jobs"
+                };
+                return fail(&format!(
+                    "{flag} is required (except with --checker induction, which covers every \
+                     size)"
+                ));
+            };
+            let mut scenario = Scenario::new(protocol, workers, jobs, pipe_capacity.unwrap_or(1));
+            scenario.sentinels = sentinels;
+            scenario.prefilled = prefilled;
             time_limit_for(checker, time_limit).and_then(|time_limit| {
                 checker_for(checker, iterations, seed, preemption_bound, max_states).and_then(
                     |checker| {
@@ -263,6 +313,7 @@ fn checker_for(
         CheckerName::Dfs => "--checker dfs",
         CheckerName::Threads => "--checker threads",
         CheckerName::Bfs => "--checker bfs",
+        CheckerName::Induction => unreachable!("--checker induction is dispatched before"),
     };
     if max_states.is_some() && name != CheckerName::Bfs {
         return Err(format!(
@@ -319,7 +370,74 @@ fn checker_for(
         },
         CheckerName::Threads => Checker::Threads { trials: iterations },
         CheckerName::Bfs => Checker::Bfs { max_states },
+        CheckerName::Induction => unreachable!("--checker induction is dispatched before"),
     })
+}
+
+/// The catalog's all-sizes proofs, one row each.
+fn all_sizes_table(outcomes: &[catalog::Outcome]) -> String {
+    let mut out =
+        "\n| id | claim | properties | verdict | checker | obligations | solver | seconds \
+                   | as expected |\n|---|---|---|---|---|---|---|---|---|\n"
+            .to_string();
+    for outcome in outcomes {
+        for (claim, proof) in &outcome.proofs {
+            let names: Vec<&str> = claim.properties.iter().map(|p| p.name()).collect();
+            let expected = match catalog::all_sizes::as_expected(proof) {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "not run",
+            };
+            out += &match proof {
+                Ok(p) => format!(
+                    "| {} | {} | {} | {} | induction | {} | {} | {:.2} | {expected} |\n",
+                    outcome.theorem.id,
+                    claim.scenario(),
+                    names.join(","),
+                    p.statement(),
+                    p.obligations.len(),
+                    p.solver,
+                    p.seconds,
+                ),
+                Err(error) => format!(
+                    "| {} | {} | {} | {error} | induction | - | - | - | {expected} |\n",
+                    outcome.theorem.id,
+                    claim.scenario(),
+                    names.join(","),
+                ),
+            };
+        }
+    }
+    out
+}
+
+/// `--checker induction`: a proof for every size, or the failed obligation and a reachable
+/// violation (which bfs found, printed as bfs prints it). `sized` is a flag that names a
+/// size or a search bound, which a proof for every size cannot take.
+fn run_induction(
+    target: &Target,
+    properties: &[Property],
+    sized: Option<&str>,
+    format: Format,
+) -> Result<u8, String> {
+    if let Some(flag) = sized {
+        return Err(format!(
+            "--checker induction proves every size at once and takes no {flag}"
+        ));
+    }
+    let proof = induction::prove(target, properties, options()).map_err(|e| e.to_string())?;
+    let witness = proof.witness.as_ref().and_then(|w| w.report.as_ref());
+    match (format, witness.and_then(|r| r.counterexample.as_ref())) {
+        (Format::Json, _) => emit(&(proof.json().to_string() + "\n")),
+        (Format::Mermaid, Some(cx)) => emit(&render::mermaid(cx)),
+        (Format::Text | Format::Mermaid, _) => {
+            emit(&proof.text());
+            if let Some(report) = witness {
+                emit(&text(report));
+            }
+        }
+    }
+    Ok(proof.verdict.exit_code() as u8)
 }
 
 /// `--time-limit`, which loom and bfs honour.
@@ -573,6 +691,7 @@ fn prove(markdown: bool, extended: bool) -> Result<u8, String> {
         };
         emit(&catalog::markdown(&outcomes, command));
     } else {
+        emit(&all_sizes_table(&outcomes));
         for outcome in &outcomes {
             for report in outcome
                 .reports

@@ -3,7 +3,7 @@
 //! `drainproof prove --markdown` prints now.
 //!
 //! After an intended change to the model or to the wording of traces, regenerate the file with
-//! `DRAINPROOF_BLESS=1 cargo test --release --features loom --test catalog` and review the diff.
+//! `DRAINPROOF_BLESS=1 cargo test --release --features loom,z3 --test catalog` and review the diff.
 #![cfg(feature = "loom")]
 
 mod common;
@@ -40,6 +40,21 @@ fn theorem_holds_as_stated(id: &str) {
                 "{id}: a counterexample must be replayable"
             );
         }
+    }
+    for (claim, proof) in &outcome.proofs {
+        let expected = catalog::all_sizes::as_expected(proof);
+        let wanted = if cfg!(feature = "z3") {
+            Some(true)
+        } else {
+            None
+        };
+        assert_eq!(
+            expected,
+            wanted,
+            "{id}: `{}`: {:?}",
+            claim.command(),
+            proof.as_ref().map(|p| p.text())
+        );
     }
 }
 
@@ -94,9 +109,25 @@ fn the_printed_commands_rerun_their_rows() {
                 theorem.id, run.stderr
             );
         }
+        if cfg!(feature = "z3") {
+            for claim in catalog::all_sizes::claims(theorem.id) {
+                let command = claim.command();
+                let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+                let run = common::drainproof(&args);
+                assert_eq!(run.code, 0, "{}: `{command}`: {}", theorem.id, run.stderr);
+                assert!(
+                    run.stdout
+                        .contains(": proved for every W >= 1, J >= 0, C >= 1"),
+                    "{}",
+                    run.stdout
+                );
+            }
+        }
     }
 }
 
+/// docs/proofs.md has the all-sizes rows, which need the `z3` feature.
+#[cfg(feature = "z3")]
 #[test]
 fn docs_proofs_md_is_fresh() {
     let run = common::drainproof(&["prove", "--markdown"]);
@@ -116,7 +147,7 @@ fn docs_proofs_md_is_fresh() {
             .map_or(committed.lines().count().min(fresh.lines().count()), |n| n);
         panic!(
             "docs/proofs.md is stale from line {}: regenerate it with \
-             `DRAINPROOF_BLESS=1 cargo test --release --features loom --test catalog`",
+             `DRAINPROOF_BLESS=1 cargo test --release --features loom,z3 --test catalog`",
             line + 1
         );
     }
@@ -150,6 +181,6 @@ fn readme_theorem_table_is_fresh() {
         &readme[start..end],
         fresh,
         "README.md's theorem table is stale: regenerate it with \
-         `DRAINPROOF_BLESS=1 cargo test --release --features loom --test catalog`"
+         `DRAINPROOF_BLESS=1 cargo test --release --features loom,z3 --test catalog`"
     );
 }

@@ -6,10 +6,13 @@
 //! Everything `drainproof prove` prints and everything in docs/proofs.md comes from here and
 //! from the runs; the only hand-written text is the prose below.
 
+pub mod all_sizes;
 mod markdown;
 
+pub use all_sizes::AllSizes;
 pub use markdown::{markdown, readme_table};
 
+use crate::check::induction::{InductionError, Proof};
 use crate::check::{CheckError, Checker, Options, Report, Verdict, check};
 use crate::outcome::{Kind, Property};
 use crate::scenario::{Protocol, Scenario};
@@ -109,19 +112,27 @@ pub struct Theorem {
     pub checks: Vec<Check>,
 }
 
-/// A theorem and the reports of its checks.
+/// A theorem and the reports of its checks; and its all-sizes proofs
+/// ([`all_sizes::claims`]).
 pub struct Outcome {
     pub theorem: Theorem,
     pub reports: Vec<Report>,
+    pub proofs: Vec<(AllSizes, Result<Proof, InductionError>)>,
 }
 
 impl Outcome {
+    /// Every check and every all-sizes proof came out as expected (a proof the binary cannot
+    /// run, built without the `z3` feature, is not held against it).
     pub fn as_expected(&self) -> bool {
         self.theorem
             .checks
             .iter()
             .zip(&self.reports)
             .all(|(check, report)| check.as_expected(report))
+            && self
+                .proofs
+                .iter()
+                .all(|(_, proof)| all_sizes::as_expected(proof) != Some(false))
     }
 }
 
@@ -508,7 +519,18 @@ pub fn run(
                     Ok(report)
                 })
                 .collect::<Result<Vec<_>, CheckError>>()?;
-            Ok(Outcome { theorem, reports })
+            let proofs = all_sizes::claims(theorem.id)
+                .into_iter()
+                .map(|claim| {
+                    let proof = claim.prove(options);
+                    (claim, proof)
+                })
+                .collect();
+            Ok(Outcome {
+                theorem,
+                reports,
+                proofs,
+            })
         })
         .collect()
 }

@@ -139,6 +139,17 @@ impl Proof {
         }
     }
 
+    /// The JSON of `--checker induction` (docs/json.md): the derived fields, with the verdict
+    /// as its name and the statement in words, like the other checkers' JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let mut object = serde_json::json!(self);
+        object["protocol"] = serde_json::json!(self.target.protocol);
+        object["checker"] = "induction".into();
+        object["verdict"] = self.verdict.name().into();
+        object["statement"] = self.statement().into();
+        object
+    }
+
     /// Obligations that did not come out as they must.
     pub fn failed(&self) -> impl Iterator<Item = &Discharged> {
         self.obligations.iter().filter(|o| !o.holds())
@@ -186,13 +197,14 @@ impl Proof {
         if let Some(w) = &self.witness {
             out += &match &w.report {
                 Some(_) => format!(
-                    "reachable violation, found by bfs ({} scenario{} tried):\n",
+                    "reachable violation, found by bfs ({} scenario{} tried; rerun: {}):\n",
                     w.tried,
-                    if w.tried == 1 { "" } else { "s" }
+                    if w.tried == 1 { "" } else { "s" },
+                    w.command.as_deref().unwrap_or("-"),
                 ),
                 None => format!(
                     "no reachable violation found by bfs in {} scenarios (every size up to W, \
-                     J, C = {})\n",
+                     J, C = {}, J >= 1)\n",
                     w.tried,
                     witness::MAX_SIZE
                 ),

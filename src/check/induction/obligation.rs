@@ -202,12 +202,13 @@ impl<D: Domain> Problem<'_, D> {
             let mut hyps = base();
             hyps.extend([terminal.clone(), job.clone()]);
             add(Kind::NoLostJob, hyps, d.is(&s.jobs.count, 1));
-            if self.target.drains_queue() {
-                let mut hyps = base();
-                hyps.push(finished.clone());
-                let empty = d.and(&d.eq(&s.taken[0], &s.put[0]), &d.is(&r.in_pipe(d, s), 0));
-                add(Kind::EmptyAtEnd, hyps, empty);
-            }
+        }
+        let about_the_end = [Property::NoLostJob, Property::Termination];
+        if self.target.drains_queue() && properties.iter().any(|p| about_the_end.contains(p)) {
+            let mut hyps = base();
+            hyps.push(finished.clone());
+            let empty = d.and(&d.eq(&s.taken[0], &s.put[0]), &d.is(&r.in_pipe(d, s), 0));
+            add(Kind::EmptyAtEnd, hyps, empty);
         }
         if properties.contains(&Property::DrainedBeforeJoin) {
             let mut hyps = base();

@@ -67,7 +67,7 @@ pub const PROVABLE: [Property; 4] = [
 ];
 
 /// A property as `--property` spells it.
-fn flag_value(property: Property) -> String {
+pub fn flag_value(property: Property) -> String {
     use clap::ValueEnum;
     property
         .to_possible_value()

@@ -11,7 +11,7 @@ use crate::outcome::Property;
 use crate::scenario::{Protocol, Scenario};
 use serde::Serialize;
 
-/// The largest `W`, `J` and `C` the search tries.
+/// The largest `W`, `J` and `C` the search tries (and `J >= 1`, as the command line wants).
 pub const MAX_SIZE: usize = 4;
 
 /// The states one bfs run of the search may visit (every scenario it tries is tiny).
@@ -26,6 +26,31 @@ pub struct Witness {
     pub tried: usize,
     /// bfs's report on the first scenario with a violation.
     pub report: Option<Report>,
+    /// The command line that reruns it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+/// `drainproof check ... --checker bfs` for `scenario` and `properties`.
+fn command(scenario: &Scenario, properties: &[Property]) -> String {
+    let mut cmd = format!(
+        "drainproof check --protocol {} --workers {} --jobs {} --pipe-capacity {}",
+        scenario.protocol, scenario.workers, scenario.jobs, scenario.pipe_capacity
+    );
+    if let Some(k) = scenario.sentinels {
+        cmd += &format!(" --sentinels {k}");
+    }
+    if scenario.prefilled {
+        cmd += " --prefilled";
+    }
+    if properties != Property::DRAIN {
+        let names: Vec<String> = properties
+            .iter()
+            .map(|p| super::target::flag_value(*p))
+            .collect();
+        cmd += &format!(" --property {}", names.join(","));
+    }
+    cmd + " --checker bfs"
 }
 
 /// The scenario of `target` at `w`, `j`, `c` and `k`, if those sizes are in its range.
@@ -43,14 +68,15 @@ fn scenario(target: &Target, w: usize, j: usize, c: usize, k: usize) -> Option<S
         _ => true,
     };
     let valid = crate::check::bfs::validate(&scenario).is_ok();
-    (in_range && valid && w >= 1 && c >= 1).then_some(scenario)
+    // At least one job: what the command line accepts, so the violation can be rerun.
+    (in_range && valid && w >= 1 && j >= 1 && c >= 1).then_some(scenario)
 }
 
 /// Every scenario of `target` up to [`MAX_SIZE`], smallest first (by `W + J + C + K`).
 fn small_scenarios(target: &Target) -> Vec<Scenario> {
     let mut all = Vec::new();
     for w in 1..=MAX_SIZE {
-        for j in 0..=MAX_SIZE {
+        for j in 1..=MAX_SIZE {
             for c in 1..=MAX_SIZE {
                 for k in 0..=2 * MAX_SIZE {
                     all.extend(scenario(target, w, j, c, k));
@@ -104,6 +130,7 @@ pub fn search(
                 suggested,
                 tried,
                 report: Some(report),
+                command: Some(command(&scenario, properties)),
             };
         }
     }
@@ -111,5 +138,6 @@ pub fn search(
         suggested,
         tried,
         report: None,
+        command: None,
     }
 }
