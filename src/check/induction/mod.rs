@@ -62,8 +62,6 @@ pub struct Discharged {
     /// Why the solver gave up, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(skip)]
-    pub kind: Option<Kind>,
 }
 
 /// What the solver's state for a failed obligation has (it may be unreachable).
@@ -231,21 +229,8 @@ fn discharge_all(
     properties: &[Property],
     options: Options,
 ) -> Result<Proof, InductionError> {
-    use solver::Z3;
     let started = std::time::Instant::now();
-    let relation = solver::symbolic_relation(target);
-    let state = solver::arbitrary_state();
-    let invariant = |s: &invariant::Tracked<Z3>| invariant::clauses(target, &Z3, &relation, s);
-    let step = |s: &invariant::Tracked<Z3>, kind| relation.step(&Z3, s, kind);
-    let problem = obligation::Problem {
-        d: &Z3,
-        target: *target,
-        relation: &relation,
-        state: &state,
-        invariant: &invariant,
-        step: &step,
-    };
-    let obligations = discharge_each(&problem, properties);
+    let obligations = solver::discharge_variant(target, properties, &solver::Variant::default());
     let failed = obligations.iter().find(|o| !o.holds());
     let (verdict, witness) = match failed {
         None => (Verdict::Proved, None),
@@ -278,46 +263,6 @@ fn discharge_all(
         seconds: started.elapsed().as_secs_f64(),
         witness,
     })
-}
-
-/// Every obligation of `problem` for `properties`, each discharged by its own solver call.
-#[cfg(feature = "z3")]
-pub fn discharge_each(
-    problem: &obligation::Problem<solver::Z3>,
-    properties: &[Property],
-) -> Vec<Discharged> {
-    use obligation::Expect;
-    use solver::Answer;
-    problem
-        .obligations(properties)
-        .iter()
-        .map(|o| {
-            let (answer, seconds) = solver::discharge(o, problem.relation, &problem.state.jobs.job);
-            let expect = o.kind.expect();
-            let (result, found, reason) = match answer {
-                Answer::Holds if expect == Expect::Valid => ("valid", None, None),
-                Answer::Holds => ("satisfiable", None, None),
-                Answer::Fails { model } => ("failed", model, None),
-                Answer::Unknown { reason } => ("unknown", None, Some(reason)),
-            };
-            Discharged {
-                obligation: o.kind.name(),
-                lemma: o.kind.lemma(),
-                expect,
-                result,
-                seconds,
-                model: found.map(|m| Model {
-                    workers: m.sizes[0],
-                    jobs: m.sizes[1],
-                    pipe_capacity: m.sizes[2],
-                    sentinels: m.sizes[3],
-                    job: m.job,
-                }),
-                reason,
-                kind: Some(o.kind),
-            }
-        })
-        .collect()
 }
 
 #[cfg(not(feature = "z3"))]

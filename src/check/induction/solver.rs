@@ -5,10 +5,12 @@
 //! The `z3` crate is linked against the system's libz3 (Debian's `libz3-dev`); only `Int`
 //! and `Bool` terms are used, which every libz3 since 4.8 provides.
 
-use super::invariant::Tracked;
+use super::Model;
+use super::invariant::{Clause, Tracked};
 use super::obligation::{Expect, Obligation};
 use super::target::Target;
-use crate::step::{Domain, Local, PipeOrder, Relation, State, TrackedJob};
+use super::{Discharged, Property};
+use crate::step::{Domain, Local, PipeOrder, Relation, State, StepKind, TrackedJob};
 use std::time::Instant;
 use z3::ast::{Bool, Int};
 use z3::{SatResult, Solver};
@@ -126,16 +128,9 @@ pub enum Answer {
     Holds,
     /// Not as expected: for a validity obligation, a model of its negation (a state that
     /// satisfies the invariant, which may be unreachable); for a satisfiability check, none.
-    Fails { model: Option<Found> },
+    Fails { model: Option<Model> },
     /// The solver gave up.
     Unknown { reason: String },
-}
-
-/// What a model of a failed obligation has: the sizes `[W, J, C, K]` and the tracked job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Found {
-    pub sizes: [i64; 4],
-    pub job: i64,
 }
 
 /// Discharges `obligation`: one fresh solver, the hypotheses and the negated goal (or, for
@@ -174,7 +169,7 @@ pub fn discharge(
 /// The sizes `[W, J, C, K]` and the tracked job `t` of a model of `solver`'s assertions, with
 /// sizes as small as a few bounded tries make them (a hint for where to look for a reachable
 /// violation).
-fn small_model(solver: &Solver, relation: &Relation<Z3>, job: &Int) -> Option<Found> {
+fn small_model(solver: &Solver, relation: &Relation<Z3>, job: &Int) -> Option<Model> {
     let s = &relation.sizes;
     let sizes = [&s.workers, &s.jobs, &s.capacity, &s.sentinels[0]];
     let total = Int::add(&sizes);
@@ -199,13 +194,11 @@ fn small_model(solver: &Solver, relation: &Relation<Z3>, job: &Int) -> Option<Fo
     }
     let model = model?;
     let value = |x: &Int| model.eval(x, true).and_then(|v| v.as_i64());
-    Some(Found {
-        sizes: [
-            value(sizes[0])?,
-            value(sizes[1])?,
-            value(sizes[2])?,
-            value(sizes[3])?,
-        ],
+    Some(Model {
+        workers: value(sizes[0])?,
+        jobs: value(sizes[1])?,
+        pipe_capacity: value(sizes[2])?,
+        sentinels: value(sizes[3])?,
         job: value(job)?,
     })
 }
@@ -213,4 +206,79 @@ fn small_model(solver: &Solver, relation: &Relation<Z3>, job: &Int) -> Option<Fo
 /// `z3 4.8.12.0`: the solver the proof ran on, as the linked library reports itself.
 pub fn version() -> String {
     format!("z3 {}", z3::full_version())
+}
+
+/// A proof broken on purpose, for the tests that show the obligations can fail: an edited
+/// invariant, a wrong step, or the tracked job fixed. `Variant::default()` is the proof.
+#[derive(Default)]
+pub(crate) struct Variant<'a> {
+    pub clauses: Option<&'a EditClauses<'a>>,
+    pub step: Option<&'a StepOf<'a>>,
+    pub job: Option<&'a JobOf<'a>>,
+}
+
+/// An edit of the invariant's clauses (in tests: one left out, or a contradiction added).
+pub(crate) type EditClauses<'a> = dyn Fn(Vec<Clause<Bool>>) -> Vec<Clause<Bool>> + 'a;
+
+/// The tracked job as a term of the sizes (in tests: fixed to the first or last job).
+pub(crate) type JobOf<'a> = dyn Fn(&Relation<Z3>) -> Int + 'a;
+
+/// A step of the relation over solver terms (in tests, a broken one).
+pub(crate) type StepOf<'a> =
+    dyn Fn(&Relation<Z3>, &Tracked<Z3>, StepKind) -> Option<(Bool, Tracked<Z3>)> + 'a;
+
+/// Every obligation of `target`'s proof of `properties`, as `variant` sets it up, each
+/// discharged by its own solver call.
+pub(crate) fn discharge_variant(
+    target: &Target,
+    properties: &[Property],
+    variant: &Variant,
+) -> Vec<Discharged> {
+    let relation = symbolic_relation(target);
+    let mut state = arbitrary_state();
+    if let Some(job) = variant.job {
+        state.jobs.job = job(&relation);
+    }
+    let invariant = |s: &Tracked<Z3>| {
+        let clauses = super::invariant::clauses(target, &Z3, &relation, s);
+        match variant.clauses {
+            Some(edit) => edit(clauses),
+            None => clauses,
+        }
+    };
+    let step = |s: &Tracked<Z3>, kind| match variant.step {
+        Some(step) => step(&relation, s, kind),
+        None => relation.step(&Z3, s, kind),
+    };
+    let problem = super::obligation::Problem {
+        d: &Z3,
+        target: *target,
+        relation: &relation,
+        state: &state,
+        invariant: &invariant,
+        step: &step,
+    };
+    problem
+        .obligations(properties)
+        .iter()
+        .map(|o| {
+            let (answer, seconds) = discharge(o, &relation, &state.jobs.job);
+            let expect = o.kind.expect();
+            let (result, model, reason) = match answer {
+                Answer::Holds if expect == Expect::Valid => ("valid", None, None),
+                Answer::Holds => ("satisfiable", None, None),
+                Answer::Fails { model } => ("failed", model, None),
+                Answer::Unknown { reason } => ("unknown", None, Some(reason)),
+            };
+            Discharged {
+                obligation: o.kind.name(),
+                lemma: o.kind.lemma(),
+                expect,
+                result,
+                seconds,
+                model,
+                reason,
+            }
+        })
+        .collect()
 }

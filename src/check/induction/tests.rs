@@ -3,8 +3,7 @@
 //! broken or the protocol is wrong.
 
 use super::invariant::{Clause, Tracked};
-use super::obligation::Problem;
-use super::solver::{self, Z3};
+use super::solver::{self, StepOf, Variant, Z3, discharge_variant};
 use super::*;
 use crate::check::Report;
 use crate::check::bfs::Finding;
@@ -36,48 +35,16 @@ pub(super) fn claims() -> Vec<(Target, Vec<Property>)> {
     ]
 }
 
-type Job<'a> = &'a dyn Fn(&Relation<Z3>) -> Int;
-type Keep<'a> = &'a dyn Fn(&Clause<Bool>) -> bool;
-type Break<'a> = &'a dyn Fn(&Relation<Z3>, &Tracked<Z3>, StepKind) -> Option<(Bool, Tracked<Z3>)>;
-
-/// The obligations of `target`, discharged with the invariant's clauses that `keep` keeps,
-/// the steps `step` computes, and the tracked job `job` (free unless given).
-fn discharge(
-    target: &Target,
-    properties: &[Property],
-    keep: Keep,
-    step: Break,
-    job: Option<Job>,
-) -> Vec<Discharged> {
-    let relation = solver::symbolic_relation(target);
-    let mut state = solver::arbitrary_state();
-    if let Some(job) = job {
-        state.jobs.job = job(&relation);
-    }
-    let invariant = |s: &Tracked<Z3>| {
-        invariant::clauses(target, &Z3, &relation, s)
-            .into_iter()
-            .filter(|c| keep(c))
-            .collect()
-    };
-    let step = |s: &Tracked<Z3>, kind: StepKind| step(&relation, s, kind);
-    let problem = Problem {
-        d: &Z3,
-        target: *target,
-        relation: &relation,
-        state: &state,
-        invariant: &invariant,
-        step: &step,
-    };
-    discharge_each(&problem, properties)
+fn drop_clause(name: &'static str) -> impl Fn(Vec<Clause<Bool>>) -> Vec<Clause<Bool>> {
+    move |clauses| clauses.into_iter().filter(|c| c.name != name).collect()
 }
 
-fn every_clause(_: &Clause<Bool>) -> bool {
-    true
-}
-
-fn faithful(r: &Relation<Z3>, s: &Tracked<Z3>, kind: StepKind) -> Option<(Bool, Tracked<Z3>)> {
-    r.step(&Z3, s, kind)
+fn broken(target: &Target, properties: &[Property], step: &StepOf) -> Vec<Discharged> {
+    let variant = Variant {
+        step: Some(step),
+        ..Variant::default()
+    };
+    discharge_variant(target, properties, &variant)
 }
 
 fn failed(results: &[Discharged]) -> Vec<&str> {
@@ -141,13 +108,12 @@ fn dropping_any_clause_of_an_invariant_fails_some_obligation() {
         let clauses = invariant::names(&target);
         assert!(clauses.len() >= 6, "{target}");
         for clause in clauses {
-            let results = discharge(
-                &target,
-                &properties,
-                &|c| c.name != clause.name,
-                &faithful,
-                None,
-            );
+            let edit = drop_clause(clause.name);
+            let variant = Variant {
+                clauses: Some(&edit),
+                ..Variant::default()
+            };
+            let results = discharge_variant(&target, &properties, &variant);
             assert!(
                 !failed(&results).is_empty(),
                 "{target}: the invariant without {} ({}) still passes every obligation",
@@ -161,7 +127,7 @@ fn dropping_any_clause_of_an_invariant_fails_some_obligation() {
 #[test]
 fn the_invariant_is_satisfiable_and_allows_the_end() {
     for (target, properties) in claims() {
-        let results = discharge(&target, &properties, &every_clause, &faithful, None);
+        let results = discharge_variant(&target, &properties, &Variant::default());
         for name in ["non-vacuity: invariant", "non-vacuity: end"] {
             let check = results.iter().find(|o| o.obligation == name).expect(name);
             assert_eq!(check.result, "satisfiable", "{target}: {name}");
@@ -169,27 +135,19 @@ fn the_invariant_is_satisfiable_and_allows_the_end() {
     }
     // The checks can fail: an invariant that rules every state out fails both.
     let (target, properties) = &claims()[0];
-    let relation = solver::symbolic_relation(target);
-    let false_everywhere = |s: &Tracked<Z3>| {
-        let mut all = invariant::clauses(target, &Z3, &relation, s);
-        all.push(Clause {
+    let contradiction = |mut clauses: Vec<Clause<Bool>>| {
+        clauses.push(Clause {
             name: "contradiction",
             lemma: "none",
             holds: Bool::from_bool(false),
         });
-        all
+        clauses
     };
-    let state = solver::arbitrary_state();
-    let step = |s: &Tracked<Z3>, kind: StepKind| relation.step(&Z3, s, kind);
-    let problem = Problem {
-        d: &Z3,
-        target: *target,
-        relation: &relation,
-        state: &state,
-        invariant: &false_everywhere,
-        step: &step,
+    let variant = Variant {
+        clauses: Some(&contradiction),
+        ..Variant::default()
     };
-    let results = discharge_each(&problem, properties);
+    let results = discharge_variant(target, properties, &variant);
     let failures = failed(&results);
     assert!(failures.contains(&"non-vacuity: invariant"), "{failures:?}");
     assert!(failures.contains(&"non-vacuity: end"), "{failures:?}");
@@ -212,7 +170,7 @@ fn the_tracked_job_is_arbitrary() {
         }
         Some((guard, next))
     };
-    let free = discharge(target, properties, &every_clause, &forgets_last, None);
+    let free = broken(target, properties, &forgets_last);
     let failures: Vec<&Discharged> = free.iter().filter(|o| !o.holds()).collect();
     assert!(!failures.is_empty());
     for o in &failures {
@@ -220,13 +178,12 @@ fn the_tracked_job_is_arbitrary() {
         assert_eq!(model.job, model.jobs - 1, "{}: {model:?}", o.obligation);
     }
     let first = |_: &Relation<Z3>| Int::from_i64(0);
-    let fixed = discharge(
-        target,
-        properties,
-        &every_clause,
-        &forgets_last,
-        Some(&first),
-    );
+    let fixed = Variant {
+        step: Some(&forgets_last),
+        job: Some(&first),
+        ..Variant::default()
+    };
+    let fixed = discharge_variant(target, properties, &fixed);
     assert_eq!(
         failed(&fixed),
         Vec::<&str>::new(),
@@ -234,8 +191,12 @@ fn the_tracked_job_is_arbitrary() {
     );
 
     let last = |r: &Relation<Z3>| Int::sub(&[&r.sizes.jobs, &Int::from_i64(1)]);
-    for job in [&first as Job, &last] {
-        let results = discharge(target, properties, &every_clause, &faithful, Some(job));
+    for job in [&first as &solver::JobOf, &last] {
+        let variant = Variant {
+            job: Some(job),
+            ..Variant::default()
+        };
+        let results = discharge_variant(target, properties, &variant);
         assert_eq!(failed(&results), Vec::<&str>::new());
     }
 }
@@ -252,7 +213,7 @@ fn a_wrong_update_fails_the_obligations_of_its_step() {
         }
         Some((guard, next))
     };
-    let results = discharge(target, properties, &every_clause, &stays, None);
+    let results = broken(target, properties, &stays);
     assert_eq!(
         failed(&results),
         ["consecution: worker(get).get_sentinel"],
@@ -266,7 +227,7 @@ fn a_wrong_update_fails_the_obligations_of_its_step() {
         }
         Some((guard, next))
     };
-    let results = discharge(target, properties, &every_clause, &stuck, None);
+    let results = broken(target, properties, &stuck);
     assert!(
         failed(&results).contains(&"ranking: feeder_exit"),
         "{:?}",
@@ -364,7 +325,7 @@ fn what_the_proof_cannot_be_about_is_refused() {
     );
     assert!(
         refused(Target::new(Protocol::Sentinel), &[Property::SeedCheckSound])
-            .contains("seed-check-sound")
+            .contains("not seed_check_sound")
     );
     assert!(
         refused(
