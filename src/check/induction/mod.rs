@@ -17,6 +17,11 @@
 //! - `solver` (feature `z3`): the solver domain and the discharge of each obligation.
 //! - [`witness`]: when an obligation fails, a *reachable* violation found by bfs.
 //!
+//! Trace validation can evaluate an invariant on every abstract state of a real execution:
+//! [`Target::invariant_of`] gives the target whose invariant holds on every reachable state
+//! of a scenario (if any), and [`check_concrete`] evaluates it, as plain integers, for every
+//! job.
+//!
 //! A failed obligation is never shown as a counterexample: the solver's state satisfies the
 //! invariant but may be unreachable. The verdict is `violated` only with a reachable
 //! violation, which bfs found and reports itself.

@@ -249,6 +249,29 @@ impl Target {
         Some(target)
     }
 
+    /// Whether this target's invariant is inductive (initiation and every consecution
+    /// obligation are discharged): then it holds on every reachable state, whatever else the
+    /// proof establishes. Not for the protocols whose workers leave at the first `Empty` (or
+    /// `empty()`) while jobs may still be buffered: their invariant is only a candidate,
+    /// which the first such step breaks. The tests check this against the solver.
+    pub fn is_inductive(&self) -> bool {
+        match self.protocol {
+            Protocol::Sentinel | Protocol::Joinable | Protocol::ChannelDisconnect => true,
+            Protocol::EmptyPoll => self.prefilled,
+            Protocol::TimeoutPoll
+            | Protocol::EmptyCheck
+            | Protocol::ChannelTryRecv
+            | Protocol::ForeignSentinel => false,
+        }
+    }
+
+    /// The target whose invariant holds on every reachable state of `scenario` (an instance
+    /// of its sizes), if there is one: what trace validation can evaluate on every abstract
+    /// state of every execution, with [`super::check_concrete`].
+    pub fn invariant_of(scenario: &Scenario) -> Option<Target> {
+        Target::covering(scenario).filter(Target::is_inductive)
+    }
+
     /// The protocol and its options as a command line's flags.
     pub fn flags(&self) -> String {
         let mut flags = format!("--protocol {}", self.protocol.name());

@@ -394,3 +394,35 @@ fn the_paper_proof_and_the_machine_proof_cite_each_other() {
         );
     }
 }
+
+/// `Target::is_inductive` says which invariants trace validation may evaluate: it must agree
+/// with the solver on initiation and consecution, for every single-producer target.
+#[test]
+fn the_inductive_targets_are_the_ones_the_solver_says() {
+    let mut targets: Vec<Target> = Protocol::ALL
+        .into_iter()
+        .filter(|p| *p != Protocol::ForeignSentinel)
+        .map(Target::new)
+        .collect();
+    targets.push(Target::new(Protocol::EmptyPoll).prefilled());
+    for range in [
+        Sentinels::More,
+        Sentinels::MoreWithinCapacity,
+        Sentinels::Fewer,
+    ] {
+        targets.push(Target::new(Protocol::Sentinel).with_sentinels(range));
+    }
+    for target in targets {
+        let results = discharge_variant(&target, &[Property::NoDuplicate], &Variant::default());
+        let inductive = results
+            .iter()
+            .filter(|o| o.obligation == "initiation" || o.obligation.starts_with("consecution: "))
+            .all(Discharged::holds);
+        assert_eq!(
+            inductive,
+            target.is_inductive(),
+            "{target}: {:?}",
+            failed(&results)
+        );
+    }
+}
