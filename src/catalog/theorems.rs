@@ -10,7 +10,8 @@ use Property::*;
 use Protocol::*;
 
 /// The catalog, in order. `extended` moves each theorem's extended checks (larger bounds that
-/// take minutes rather than seconds) into the checks that run.
+/// take minutes rather than seconds) into the checks that run; a build with the `z3` feature
+/// adds each theorem's all-sizes proofs ([`all_sizes`](super::all_sizes)).
 pub fn theorems(extended: bool) -> Vec<Theorem> {
     let mut catalog = vec![
         t1(),
@@ -26,9 +27,12 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
         t11(),
         t12(),
     ];
-    if extended {
-        for theorem in &mut catalog {
+    for theorem in &mut catalog {
+        if extended {
             theorem.checks.append(&mut theorem.extended);
+        }
+        if super::all_sizes::AVAILABLE {
+            theorem.checks.extend(super::all_sizes::checks(theorem.id));
         }
     }
     catalog

@@ -262,6 +262,7 @@ pub(crate) fn search(
             cycle,
             path,
         }),
+        proof: None,
         cut,
         clean: Verdict::Proved,
     })
