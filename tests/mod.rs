@@ -11,6 +11,7 @@
 //! the diff.
 
 mod bfs_cli;
+mod bfs_followed;
 mod catalog;
 mod channel_idiom;
 mod check_api;

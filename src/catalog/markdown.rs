@@ -53,7 +53,11 @@ pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
             given with every row, and the numbers (executions, steps, preemptions) are \
             deterministic. How strong a verdict is depends on its search:\n\n\
             - **proved**: loom explored every execution, without a preemption bound, at the \
-            sizes given (W workers, J jobs, pipe capacity C, K sentinels).\n\
+            sizes given (W workers, J jobs, pipe capacity C, K sentinels); or bfs explored \
+            every reachable state of the step relation at those sizes, with the workers \
+            counted, not named (the relation and why counting is exact: [model.md](model.md#the-step-relation); \
+            every execution loom explores, and thousands of sampled ones up to sixteen \
+            workers, are checked to be executions of the relation).\n\
             - **verified up to K preemptions**: loom explored every execution with at most K \
             preemptions; executions with more were not explored.\n\
             - **no counterexample in N schedules (seed S)**: shuttle sampled N schedules; \
@@ -65,7 +69,9 @@ pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
             discharged by the z3 solver. Its invariant is the lemmas of \
             [sentinel-proof.md](sentinel-proof.md#8-the-machine-checked-proofs).\n\
             - **violated**: a counterexample was found; loom's are minimal in preemptions \
-            (it searches with bounds 0, 1, 2, ...) and, among those, in steps.\n\n\
+            (it searches with bounds 0, 1, 2, ...) and, among those, in steps; bfs's are \
+            shortest in steps of the step relation, and the trace and its replay handle are \
+            the code-level model's own execution of that path.\n\n\
             The model and its abstractions are described in [model.md](model.md); traces are \
             explained in [reading-traces.md](reading-traces.md).\n\n";
     out += "| id | theorem | expected | as expected |\n|---|---|---|---|\n";
@@ -173,6 +179,21 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
     let Some(cx) = &report.counterexample else {
         return;
     };
+    if let Some(bfs) = &report.exploration {
+        // bfs's shortest path of the step relation, as the code-level model ran it.
+        let _ = writeln!(
+            out,
+            "\n### Counterexample: {} ({})\n\n{} ({}; the code-level model's execution of \
+             bfs's shortest path, {} steps of the step relation). Replay: `drainproof replay {}`",
+            report.scenario,
+            names(check),
+            cx.summary,
+            render::size(cx),
+            bfs.path.len(),
+            cx.replay.as_deref().unwrap_or("(not replayable)"),
+        );
+        return;
+    }
     if !cx.minimal {
         // A sampled counterexample is long and not minimal: its summary and replay handle
         // say what happened; `drainproof replay` prints the trace.

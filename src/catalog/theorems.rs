@@ -40,6 +40,10 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
 
 const LOOM: Checker = Checker::LOOM;
 
+/// Breadth-first search of the step relation: exhaustive at sizes loom cannot reach (the
+/// relation is validated against the code-level model: `crate::check::bfs::refinement`).
+const BFS: Checker = Checker::Bfs { max_states: None };
+
 fn pct(iterations: usize, seed: u64) -> Checker {
     Checker::pct(iterations, seed)
 }
@@ -72,7 +76,9 @@ fn violated(scenario: Scenario, property: Property, kind: Kind, checker: Checker
 
 const DRAIN: &[Property] = &Property::DRAIN;
 const LOOM_HANGS: &str = "loom and shuttle both: the model detects a hang itself (the last \
-    thread to block declares it), so no checker ever deadlocks and a loom search survives it.";
+    thread to block declares it), so no checker ever deadlocks and a loom search survives it. \
+    bfs: a hang is a reachable state where no step is enabled and the producer has not \
+    returned.";
 const ATOMIC_ITEMS: &str = "Items are atomic (one `send_bytes` is one step; pickling is not \
     modelled); the pipe's capacity is counted in items; a single producer process puts \
     everything (unless stated).";
@@ -87,8 +93,9 @@ fn t1() -> Theorem {
             because the feeder thread has not yet written it to the pipe.",
         assumptions: ATOMIC_ITEMS,
         not_covered: "",
-        checkers: "loom finds the minimal counterexample; shuttle PCT finds it at sizes \
-            loom cannot explore.",
+        checkers: "loom finds the minimal counterexample; bfs finds a shortest one at sizes \
+            loom cannot explore and prints it from the code-level model; shuttle PCT \
+            samples there too.",
         checks: vec![
             violated(scenario(EmptyPoll, 1, 1, 1), NoLostJob, LostJob, LOOM),
             violated(scenario(EmptyPoll, 2, 2, 1), NoLostJob, LostJob, LOOM),
@@ -98,6 +105,8 @@ fn t1() -> Theorem {
                 LostJob,
                 pct(500, 1),
             ),
+            violated(scenario(EmptyPoll, 8, 16, 4), NoLostJob, LostJob, BFS),
+            violated(scenario(EmptyPoll, 12, 8, 2), NoLostJob, LostJob, BFS),
         ],
         extended: Vec::new(),
     }
@@ -117,8 +126,10 @@ fn t2() -> Theorem {
             sentinels than workers (T3, T4), crashes, and `cancel_join_thread()` are outside \
             the theorem.",
         checkers: "loom proves it exhaustively, without a preemption bound, up to three \
-            workers (loom's five-thread limit: producer, feeder and workers); shuttle \
-            samples larger sizes. `--extended` adds W=3, J=3.",
+            workers (loom's five-thread limit: producer, feeder and workers); bfs proves it \
+            exhaustively at W=8 and W=12 (the step relation with the workers counted, \
+            validated against the code-level model); shuttle samples larger sizes. \
+            `--extended` adds W=3, J=3.",
         checks: vec![
             holds(scenario(Sentinel, 1, 1, 1), DRAIN, LOOM),
             holds(scenario(Sentinel, 1, 2, 1), DRAIN, LOOM),
@@ -132,6 +143,8 @@ fn t2() -> Theorem {
             holds(scenario(Sentinel, 3, 2, 1), DRAIN, LOOM),
             holds(scenario(Sentinel, 8, 16, 4), DRAIN, pct(2000, 1)),
             holds(scenario(Sentinel, 8, 16, 1), DRAIN, random(2000, 1)),
+            holds(scenario(Sentinel, 8, 16, 4), DRAIN, BFS),
+            holds(scenario(Sentinel, 12, 8, 2), DRAIN, BFS),
         ],
         extended: vec![
             holds(scenario(Sentinel, 3, 3, 1), DRAIN, LOOM),
@@ -163,6 +176,18 @@ fn t3() -> Theorem {
                 Termination,
                 Hang,
                 pct(500, 1),
+            ),
+            violated(
+                scenario(Sentinel, 8, 16, 4).with_sentinels(7),
+                Termination,
+                Hang,
+                BFS,
+            ),
+            violated(
+                scenario(Sentinel, 12, 8, 2).with_sentinels(11),
+                Termination,
+                Hang,
+                BFS,
             ),
         ],
         extended: Vec::new(),
@@ -232,7 +257,7 @@ fn t6() -> Theorem {
             thread, sharing one pipe.",
         not_covered: "",
         checkers: "loom (the scenario has five threads: two producers, two feeders, one \
-            worker, loom's limit); shuttle for more workers.",
+            worker, loom's limit); bfs and shuttle for more workers.",
         checks: vec![
             violated(scenario(ForeignSentinel, 1, 1, 1), NoLostJob, LostJob, LOOM),
             violated(
@@ -241,6 +266,8 @@ fn t6() -> Theorem {
                 LostJob,
                 pct(500, 1),
             ),
+            violated(scenario(ForeignSentinel, 8, 8, 2), NoLostJob, LostJob, BFS),
+            violated(scenario(ForeignSentinel, 12, 8, 2), NoLostJob, LostJob, BFS),
         ],
         extended: Vec::new(),
     }
@@ -257,7 +284,7 @@ fn t7() -> Theorem {
         assumptions: "Items are atomic; the timeout may expire at any scheduling point \
             while the reader waits (no clock is modelled).",
         not_covered: "",
-        checkers: "loom and shuttle.",
+        checkers: "loom, bfs and shuttle.",
         checks: vec![
             violated(scenario(TimeoutPoll, 1, 1, 1), NoLostJob, LostJob, LOOM),
             violated(
@@ -266,6 +293,8 @@ fn t7() -> Theorem {
                 LostJob,
                 pct(500, 1),
             ),
+            violated(scenario(TimeoutPoll, 8, 16, 4), NoLostJob, LostJob, BFS),
+            violated(scenario(TimeoutPoll, 12, 8, 2), NoLostJob, LostJob, BFS),
         ],
         extended: Vec::new(),
     }
@@ -283,8 +312,8 @@ fn t8() -> Theorem {
             daemon workers die when the producer exits.",
         not_covered: "Only the sizes listed. Work done after `join()` returns is not \
             examined (there is none: the daemons only block in `get()`).",
-        checkers: "loom proves it up to two workers (`--extended`: three); shuttle samples \
-            larger sizes.",
+        checkers: "loom proves it up to two workers (`--extended`: three); bfs proves it at \
+            W=8 and W=12; shuttle samples larger sizes.",
         checks: vec![
             holds(
                 scenario(Joinable, 1, 2, 1),
@@ -300,6 +329,16 @@ fn t8() -> Theorem {
                 scenario(Joinable, 8, 16, 4),
                 &[DrainedBeforeJoin, NoDuplicate, Termination],
                 pct(1000, 1),
+            ),
+            holds(
+                scenario(Joinable, 8, 16, 4),
+                &[DrainedBeforeJoin, NoDuplicate, Termination],
+                BFS,
+            ),
+            holds(
+                scenario(Joinable, 12, 8, 2),
+                &[DrainedBeforeJoin, NoDuplicate, Termination],
+                BFS,
             ),
         ],
         extended: vec![holds(
@@ -343,7 +382,7 @@ fn t10() -> Theorem {
             empty.",
         assumptions: "Items are atomic; all jobs fit in the pipe (J <= C).",
         not_covered: "Only the sizes listed.",
-        checkers: "loom and shuttle.",
+        checkers: "loom, bfs and shuttle.",
         checks: vec![
             violated(
                 scenario(EmptyPoll, 2, 2, 2).prefilled(),
@@ -357,6 +396,14 @@ fn t10() -> Theorem {
                 DRAIN,
                 pct(1000, 1),
             ),
+            holds(scenario(EmptyPoll, 8, 16, 16).prefilled(), DRAIN, BFS),
+            violated(
+                scenario(EmptyPoll, 12, 8, 8).prefilled(),
+                NoSpuriousEmpty,
+                SpuriousEmpty,
+                BFS,
+            ),
+            holds(scenario(EmptyPoll, 12, 8, 8).prefilled(), DRAIN, BFS),
         ],
         extended: Vec::new(),
     }
@@ -381,6 +428,8 @@ fn t11() -> Theorem {
                 Hang,
                 pct(500, 1),
             ),
+            violated(scenario(EmptyPoll, 8, 16, 4), Termination, Hang, BFS),
+            violated(scenario(EmptyPoll, 12, 8, 2), Termination, Hang, BFS),
         ],
         extended: Vec::new(),
     }
@@ -404,14 +453,18 @@ fn t12() -> Theorem {
         not_covered: "Only the sizes listed; rendezvous channels (`bounded(0)`) and \
             `select!` are not modelled.",
         checkers: "loom proves `channel-disconnect` up to three workers (`--extended`: \
-            W=3, J=3) and finds `channel-try-recv`'s minimal counterexample; shuttle \
-            samples larger sizes.",
+            W=3, J=3) and finds `channel-try-recv`'s minimal counterexample; bfs proves \
+            and refutes them at W=8 and W=12; shuttle samples larger sizes.",
         checks: vec![
             holds(scenario(ChannelDisconnect, 1, 2, 1), DRAIN, LOOM),
             holds(scenario(ChannelDisconnect, 2, 2, 1), DRAIN, LOOM),
             holds(scenario(ChannelDisconnect, 2, 3, 2), DRAIN, LOOM),
             holds(scenario(ChannelDisconnect, 3, 2, 1), DRAIN, LOOM),
             holds(scenario(ChannelDisconnect, 8, 16, 4), DRAIN, pct(1000, 1)),
+            holds(scenario(ChannelDisconnect, 8, 16, 4), DRAIN, BFS),
+            holds(scenario(ChannelDisconnect, 12, 8, 2), DRAIN, BFS),
+            holds(scenario(ChannelDisconnect, 8, 16, 4), DRAIN, BFS),
+            holds(scenario(ChannelDisconnect, 12, 8, 2), DRAIN, BFS),
             violated(scenario(ChannelTryRecv, 1, 1, 1), NoLostJob, LostJob, LOOM),
             violated(scenario(ChannelTryRecv, 2, 2, 1), NoLostJob, LostJob, LOOM),
             violated(
@@ -420,6 +473,8 @@ fn t12() -> Theorem {
                 LostJob,
                 pct(500, 1),
             ),
+            violated(scenario(ChannelTryRecv, 8, 16, 4), NoLostJob, LostJob, BFS),
+            violated(scenario(ChannelTryRecv, 12, 8, 2), NoLostJob, LostJob, BFS),
         ],
         extended: vec![holds(scenario(ChannelDisconnect, 3, 3, 1), DRAIN, LOOM)],
     }

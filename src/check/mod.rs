@@ -93,6 +93,9 @@ pub enum CheckError {
     Unprovable(Unprovable),
     /// The crate was built without the `z3` feature (`--checker induction`).
     InductionUnavailable,
+    /// The code-level model could not follow a path of the step relation (a bfs
+    /// counterexample): the two disagree, and no trace is printed (see `bfs::follow`).
+    Refinement(String),
 }
 
 impl CheckError {
@@ -114,6 +117,7 @@ impl CheckError {
             CheckError::LoomUnavailable => loom_unavailable(naming),
             CheckError::Unprovable(why) => why.describe(naming),
             CheckError::InductionUnavailable => induction_unavailable(naming),
+            CheckError::Refinement(why) => why.clone(),
         }
     }
 }

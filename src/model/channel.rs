@@ -273,24 +273,26 @@ impl<B: Backend> Channel<B> {
         );
         let _gate = B::lock(&self.gate);
         let has_message = self.world(|w| !w.shared.items.is_empty());
-        let received = if has_message {
-            let item = self.take_now(Wait::ChannelReady, |w| {
-                w.shared.try_recv().expect("checked non-empty")
-            });
-            self.release(Wait::ChannelRoom, |_| ());
-            Ok(item)
-        } else {
-            self.world(|w| w.shared.try_recv())
-        };
-        self.world(|w| {
+        // Recorded in the same world section as the receive, so that no other thread's event
+        // shows the message gone before this one says it was taken.
+        let receive = |w: &mut World<ChannelState>| {
+            let received = w.shared.try_recv();
             let op = match received {
                 Ok(item) => Received::Item { item },
                 Err(TryRecvError::Empty) => Received::Empty,
                 Err(TryRecvError::Disconnected) => Received::Disconnected,
             };
             w.record(lane, Op::TryRecv { received: op });
-        });
-        received
+            received
+        };
+        if has_message {
+            let received = self.take_now(Wait::ChannelReady, receive);
+            debug_assert!(received.is_ok(), "checked non-empty");
+            self.release(Wait::ChannelRoom, |_| ());
+            received
+        } else {
+            self.world(receive)
+        }
     }
 
     /// `Sender::clone`. No catalog protocol uses it; the differential tests do.

@@ -10,11 +10,13 @@
 //! - `world`: the data of one execution (one shared structure and its threads);
 //! - `runtime`: the threads (lanes), their waits, joins and the hang detector;
 //! - `queue`: `multiprocessing.Queue` itself, step by step after queues.py;
-//! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime.
+//! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime;
+//! - `tap`: a live copy of the trace, for a scheduler that steers by it.
 
 pub(crate) mod channel;
 pub(crate) mod queue;
 pub(crate) mod runtime;
+pub(crate) mod tap;
 mod trace;
 mod types;
 pub(crate) mod world;

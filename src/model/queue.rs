@@ -341,34 +341,39 @@ impl<B: Backend> Queue<B> {
                 w.shared.pipe.is_empty(),
             )
         });
-        let outcome = match holder {
-            Some(_) if patience.lock => Err(Wait::ReaderLock),
-            Some(holder) => Ok(self::empty(EmptyCause::ReaderLockHeld(holder))),
-            None if !empty => {
-                let item = self.take_now(Wait::PipeData, |w| {
-                    w.shared.reader = Some(lane);
-                    w.shared.pipe.pop_front().expect("checked non-empty")
-                });
-                self.release(Wait::PipeRoom, |_| ());
-                Ok(Polled::Item { item })
-            }
-            None if patience.data => {
-                self.world(|w| w.shared.reader = Some(lane));
-                Err(Wait::PipeData)
-            }
-            None => {
-                self.world(|w| w.shared.reader = None);
-                Ok(self::empty(EmptyCause::PipeEmpty))
-            }
-        };
-        self.world(|w| {
+        // Each outcome is recorded in the same world section as the change it makes, so that
+        // no other thread's event can show the change before this one says it happened.
+        let record = |w: &mut World<QueueState>, outcome: Result<Polled, Wait>| {
             let event = match outcome {
                 Ok(polled) => op(polled),
                 Err(wait) => Op::AwaitTimeout { wait },
             };
-            w.record(lane, event)
-        });
-        outcome
+            w.record(lane, event);
+            outcome
+        };
+        match holder {
+            Some(_) if patience.lock => self.world(|w| record(w, Err(Wait::ReaderLock))),
+            Some(holder) => {
+                self.world(|w| record(w, Ok(self::empty(EmptyCause::ReaderLockHeld(holder)))))
+            }
+            None if !empty => {
+                let outcome = self.take_now(Wait::PipeData, |w| {
+                    w.shared.reader = Some(lane);
+                    let item = w.shared.pipe.pop_front().expect("checked non-empty");
+                    record(w, Ok(Polled::Item { item }))
+                });
+                self.release(Wait::PipeRoom, |_| ());
+                outcome
+            }
+            None if patience.data => self.world(|w| {
+                w.shared.reader = Some(lane);
+                record(w, Err(Wait::PipeData))
+            }),
+            None => self.world(|w| {
+                w.shared.reader = None;
+                record(w, Ok(self::empty(EmptyCause::PipeEmpty)))
+            }),
+        }
     }
 
     /// Second half of a non-blocking or timed read that returned an item:

@@ -87,6 +87,7 @@ impl<S: Structure> World<S> {
     /// Registers a thread before it is spawned, so the hang detector counts it as running
     /// from the moment it exists.
     pub fn add_lane(&mut self, role: Role, name: String, daemon: bool) -> LaneId {
+        super::tap::lane(&name);
         self.lanes.push(Lane {
             role,
             name,
@@ -99,6 +100,7 @@ impl<S: Structure> World<S> {
     /// Records one step of `lane`, with the state after it.
     pub fn record(&mut self, lane: LaneId, op: Op) {
         let state = self.trace.records_states().then(|| self.snapshot());
+        super::tap::event(lane, op);
         self.trace.push(Event { lane, op, state });
     }
 

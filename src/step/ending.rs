@@ -5,7 +5,7 @@
 use super::domain::Concrete;
 use super::ledger::JobCounts;
 use super::state::{Local, State, main, second, seed};
-use super::steps::Relation;
+use super::steps::{Relation, StepKind};
 use crate::model::{Item, JobId};
 use serde::Serialize;
 
@@ -77,6 +77,23 @@ impl Relation<Concrete> {
         } else {
             Item::Close
         }
+    }
+
+    /// The item step `kind` puts, writes or reads from `s` (`None` for a step that moves no
+    /// item, or one not enabled in `s`).
+    pub fn moved(&self, s: &State<Concrete, JobCounts>, kind: StepKind) -> Option<Item> {
+        use StepKind::*;
+        Some(match kind {
+            PutJob | PutSentinel | PutClose | Send => self.item(0, s.put[0]),
+            SecondPutSentinel | SecondPutClose => self.item(1, s.put[1]),
+            Flush { producer } | FeederExit { producer } => self.item(producer, s.taken[producer]),
+            Worker { .. } => {
+                let next = self.step(&Concrete, s, kind)?.1;
+                let producer = (0..2).find(|&p| next.read[p] != s.read[p])?;
+                self.item(producer, s.read[producer])
+            }
+            _ => return None,
+        })
     }
 
     fn producers(&self) -> usize {

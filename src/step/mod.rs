@@ -30,8 +30,12 @@
 //! Where the model has no scheduling point between two events of one thread (consecutive
 //! `Spawn`s; a channel's `Spawn`s), the relation still has a step each: starting a thread
 //! commutes with everything, so the extra interleavings reach no new ending.
-//! `src/check/bfs/loom_outcomes.rs` is the referee: at every size loom can explore, the
-//! endings bfs reaches are exactly the endings loom reaches.
+//! Three referees tie the relation to the model: `src/check/bfs/refinement.rs` validates
+//! every execution of the model, event by event, as an execution of the relation (every
+//! execution loom explores at small sizes, thousands of sampled ones up to sixteen workers);
+//! `src/check/bfs/loom_outcomes.rs` checks that at every size loom can explore, the endings
+//! bfs reaches are exactly the endings loom reaches; and `src/check/bfs/follow.rs` makes the
+//! model take each shortest counterexample bfs finds (docs/model.md, section 7).
 //!
 //! # Items are positions, buffers and pipe are intervals
 //! See [`state`]: with one producer the state is a handful of counters (put, taken by the
@@ -85,10 +89,13 @@
 //! [`Relation::feeder_exited`], [`Relation::lock_held`], [`Relation::setup_done`]), all in
 //! linear integer arithmetic. What is concrete only: [`PipeOrder`] (two producers: no
 //! single-producer step reads it), [`ending`] (judging a concrete final state) and the
-//! checker's packing of states.
+//! checker's packing of states. The proofs' inductive invariants are written once too
+//! ([`invariant`]), so that trace validation evaluates, on concrete states, the very text the
+//! solver proves inductive.
 
 pub mod domain;
 pub mod ending;
+pub mod invariant;
 pub mod ledger;
 pub mod state;
 pub mod steps;
@@ -122,9 +129,18 @@ impl Relation<Concrete> {
         }
     }
 
-    /// The initial state, recording every job.
+    /// The initial state, recording every job. A prefilled pipe shared by two producers
+    /// (`foreign-sentinel --prefilled`) starts with its order too: every item is producer 0's
+    /// (the order is concrete data, which [`Relation::initial`] cannot write for a symbolic
+    /// `J`; the all-sizes proofs are about one producer).
     pub fn start(&self) -> State<Concrete, JobCounts> {
-        self.initial(&Concrete, JobCounts::new(self.sizes.jobs as usize))
+        let mut state = self.initial(&Concrete, JobCounts::new(self.sizes.jobs as usize));
+        if self.shape.two_producers() && self.shape.prefilled {
+            for _ in 0..self.sizes.jobs {
+                state.order = state.order.push(0);
+            }
+        }
+        state
     }
 
     /// Every step enabled in `s`, with the state after it.

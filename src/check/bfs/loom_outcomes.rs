@@ -1,12 +1,20 @@
-//! The step relation against the code-level model: at every size loom can explore, the set
-//! of ways an execution can end (which jobs were processed how often, what was left in the
-//! buffers and the pipe, who hung on what, what the seed's check said, whether an `Empty`
-//! was spurious, what `join()` had not waited for) is the same for both. loom reaches every
-//! final state of the model (tests/loom_covers_shuttle.rs checks its reduction against
-//! shuttle's unreduced schedules), so a difference is a step the relation has and the model
-//! does not, or the other way round.
+//! The step relation against the code-level model, at every size loom can explore, both ways:
+//!
+//! - **(b) the same endings.** The set of ways an execution can end (which jobs were processed
+//!   how often, what was left in the buffers and the pipe, who hung on what, what the seed's
+//!   check said, whether an `Empty` was spurious, what `join()` had not waited for) is the same
+//!   for both. loom reaches every final state of the model (tests/loom_covers_shuttle.rs checks
+//!   its reduction against shuttle's unreduced schedules), so a difference is a step the
+//!   relation has and the model does not, or the other way round.
+//! - **(a) every execution is one of the relation.** Each execution loom explores, with the
+//!   model's state recorded after every event, is validated event by event
+//!   ([`super::refinement`]): its steps are steps of the relation whose guards hold, moving the
+//!   same items, its states are the relation's, its blocked threads have no enabled step, and
+//!   its end is the relation's. This sees what (b) cannot: a guard that only ever allowed an
+//!   ending that some other path also reaches.
 
 use super::endings;
+use super::refinement::validate;
 use crate::harness::run_once;
 use crate::outcome::Property;
 use crate::scenario::{Protocol, Scenario};
@@ -26,27 +34,59 @@ const PROPERTIES: [Property; 7] = [
 ];
 
 /// The endings loom reaches, checking on the way that [`Ending::violation`] judges each as
-/// `Outcome::violation` judges the execution.
-fn loom_endings(scenario: Scenario) -> BTreeSet<String> {
-    let endings = Arc::new(Mutex::new(BTreeSet::new()));
-    let sink = Arc::clone(&endings);
+/// `Outcome::violation` judges the execution, and validating every execution against the
+/// relation. Returns the endings and the number of executions validated.
+fn loom_endings(scenario: Scenario) -> (BTreeSet<String>, u64) {
+    #[derive(Default)]
+    struct Seen {
+        endings: BTreeSet<String>,
+        executions: u64,
+        failures: Vec<String>,
+    }
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let sink = Arc::clone(&seen);
     let mut builder = loom::model::Builder::new();
     builder.max_branches = 100_000;
     builder.preemption_bound = None;
     builder.check(move || {
-        let outcome = run_once::<Loom>(&scenario, false);
+        let outcome = run_once::<Loom>(&scenario, true);
         let ending = Ending::from_outcome(&outcome);
+        let mut seen = sink.lock().unwrap();
+        seen.executions += 1;
         for property in PROPERTIES {
             let judged = ending.violation(property).map(|f| (f.kind, f.jobs));
             let by_model = outcome.violation(property).map(|v| (v.kind, v.jobs));
-            assert_eq!(
-                judged, by_model,
-                "{scenario}: {property} judged differently"
-            );
+            if judged != by_model {
+                seen.failures.push(format!(
+                    "{property} judged differently: {judged:?} by the ending, {by_model:?} by \
+                     the model"
+                ));
+            }
         }
-        sink.lock().unwrap().insert(format!("{ending:?}"));
+        if let Err(mismatch) = validate(&scenario, &outcome)
+            && seen.failures.len() < 3
+        {
+            let events: Vec<String> = outcome
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| format!("{:>3} {}: {:?}", i + 1, outcome.lanes[e.lane], e.op))
+                .collect();
+            let execution = seen.executions;
+            seen.failures.push(format!(
+                "execution {execution} is not one of the relation: {mismatch}\n{}",
+                events.join("\n")
+            ));
+        }
+        seen.endings.insert(format!("{ending:?}"));
     });
-    Arc::into_inner(endings).unwrap().into_inner().unwrap()
+    let seen = Arc::into_inner(seen).unwrap().into_inner().unwrap();
+    assert!(
+        seen.failures.is_empty(),
+        "{scenario}:\n{}",
+        seen.failures.join("\n\n")
+    );
+    (seen.endings, seen.executions)
 }
 
 fn bfs_endings(scenario: Scenario) -> BTreeSet<String> {
@@ -57,7 +97,8 @@ fn bfs_endings(scenario: Scenario) -> BTreeSet<String> {
 }
 
 fn assert_same_endings(scenario: Scenario) {
-    let model = loom_endings(scenario);
+    let (model, executions) = loom_endings(scenario);
+    eprintln!("{scenario}: {executions} loom executions validated");
     let relation = bfs_endings(scenario);
     let only_model: Vec<_> = model.difference(&relation).collect();
     let only_relation: Vec<_> = relation.difference(&model).collect();
@@ -97,6 +138,7 @@ same_endings! {
     foreign_sentinel_w1_j2_c1: ForeignSentinel, 1, 2, 1;
     foreign_sentinel_w1_j1_c2_k2: ForeignSentinel, 1, 1, 2, with_sentinels(2);
     foreign_sentinel_w1_j1_c1_k0: ForeignSentinel, 1, 1, 1, with_sentinels(0);
+    foreign_sentinel_w1_j1_c2_prefilled: ForeignSentinel, 1, 1, 2, prefilled();
     empty_check_w1_j1_c1: EmptyCheck, 1, 1, 1;
     empty_check_w2_j1_c1: EmptyCheck, 2, 1, 1;
     empty_check_w2_j2_c1: EmptyCheck, 2, 2, 1;

@@ -4,6 +4,9 @@
 //! - [`search`]: the search itself, over any packed state space ([`search::Space`]).
 //! - [`table`]: its exact visited set; [`codec`]: a scenario's states in bytes.
 //! - [`judge`]: the properties, judged on how an execution ended.
+//! - [`follow`]: a violation's shortest path, taken by the code-level model and printed.
+//! - [`refinement`]: an execution of the code-level model, validated step by step against the
+//!   relation.
 //!
 //! The search judges every *terminal* state (no step enabled: the execution finished or hung)
 //! against the properties, in breadth-first order, so the first violation it meets ends a
@@ -12,13 +15,14 @@
 //! a state no deeper than the one it left (it notes whether any does).
 
 pub mod codec;
+pub mod follow;
 pub mod judge;
+pub mod refinement;
 pub mod search;
 pub mod table;
 
 use super::search::Found;
 use super::{CheckError, Context};
-use crate::model::Item;
 use crate::outcome::Property;
 use crate::report::{Coverage, Exploration, Finding, PathStep, Verdict};
 use crate::scenario::{InvalidScenario, Protocol, Scenario};
@@ -126,7 +130,7 @@ impl ScenarioSpace {
         PathStep {
             actor: kind.actor(),
             step: kind,
-            item: self.moved(from, kind),
+            item: r.moved(from, kind),
             buffers: (0..producers).map(|p| r.buffer(to, p)).collect(),
             pipe: r.pipe(to),
             workers: Local::ALL
@@ -142,23 +146,6 @@ impl ScenarioSpace {
         self.codec.pack(a, &mut x);
         self.codec.pack(b, &mut y);
         x == y
-    }
-
-    /// The item a step puts, writes or reads.
-    fn moved(&self, s: &State<Concrete, JobCounts>, kind: StepKind) -> Option<Item> {
-        use StepKind::*;
-        let r = &self.relation;
-        Some(match kind {
-            PutJob | PutSentinel | PutClose | Send => r.item(0, s.put[0]),
-            SecondPutSentinel | SecondPutClose => r.item(1, s.put[1]),
-            Flush { producer } | FeederExit { producer } => r.item(producer, s.taken[producer]),
-            Worker { .. } => {
-                let next = r.step(&Concrete, s, kind)?.1;
-                let producer = (0..2).find(|&p| next.read[p] != s.read[p])?;
-                r.item(producer, s.read[producer])
-            }
-            _ => return None,
-        })
     }
 
     /// The path through the states numbered `states`.
@@ -194,6 +181,8 @@ pub fn endings(scenario: &Scenario) -> Vec<crate::step::Ending> {
 
 #[cfg(all(test, feature = "loom"))]
 mod loom_outcomes;
+#[cfg(test)]
+mod sampled_refinement;
 #[cfg(test)]
 mod tests;
 
@@ -246,10 +235,23 @@ pub(crate) fn search(
         search::End::Cycle { .. } => (None, Vec::new(), None),
         search::End::Stopped { reason } => (None, Vec::new(), Some(reason.clone())),
     };
+    // A violation's shortest path, taken by the code-level model: what is printed. A cycle
+    // has no finite execution to print (the relation has none in the catalog's protocols:
+    // every step moves an item or a thread forward).
+    let counterexample = match (&finding, cycle) {
+        (Some(finding), false) => {
+            let steps: Vec<StepKind> = path.iter().map(|p| p.step).collect();
+            Some(
+                follow::counterexample(scenario, &steps, finding)
+                    .map_err(CheckError::Refinement)?,
+            )
+        }
+        _ => None,
+    };
     let complete = finding.is_none() && cut.is_none();
     Ok(Found {
         executions: 0,
-        counterexample: None,
+        counterexample,
         coverage: Coverage::States {
             states: explored.stats.states,
             complete,

@@ -2,11 +2,11 @@
 //! the text the solver proves inductive must hold on every reachable state of the relation,
 //! and the ranking function must go down on every step taken from one. No solver needed.
 
-use super::invariant::{self, track};
 use super::ranking::rank;
 use crate::check::bfs::{ScenarioSpace, search};
 use crate::scenario::{Protocol, Scenario, SentinelRange, Target};
-use crate::step::{Concrete, JobCounts, State};
+use crate::step::invariant::{self, track};
+use crate::step::{Concrete, JobCounts, Relation, State};
 
 /// Every state of `scenario`'s relation that bfs reaches.
 fn reachable(scenario: &Scenario) -> Vec<State<Concrete, JobCounts>> {
@@ -32,7 +32,9 @@ fn instances(target: &Target) -> Vec<Scenario> {
                     } else if k > 0 {
                         continue;
                     }
-                    if s.validate().is_ok() && Target::invariant_of(&s) == Some(*target) {
+                    if s.validate().is_ok()
+                        && invariant::inductive_target(&Relation::of(&s)) == Some(*target)
+                    {
                         all.push(s);
                     }
                 }
@@ -42,19 +44,25 @@ fn instances(target: &Target) -> Vec<Scenario> {
     all
 }
 
-/// The targets whose invariant is inductive: the proved ones, and `K < W`, where only
-/// termination fails.
+/// The targets whose invariant is inductive: those of the proofs, `K < W` (where only
+/// termination fails), and the prefilled ones trace validation meets besides.
 fn proved() -> Vec<Target> {
     let all = vec![
         Target::new(Protocol::Sentinel),
         Target::new(Protocol::Sentinel).with_sentinels(SentinelRange::More),
         Target::new(Protocol::Sentinel).with_sentinels(SentinelRange::MoreWithinCapacity),
         Target::new(Protocol::Sentinel).with_sentinels(SentinelRange::Fewer),
+        Target::new(Protocol::Sentinel).prefilled(),
+        Target::new(Protocol::Sentinel)
+            .with_sentinels(SentinelRange::More)
+            .prefilled(),
         Target::new(Protocol::Joinable),
         Target::new(Protocol::EmptyPoll).prefilled(),
+        Target::new(Protocol::TimeoutPoll).prefilled(),
+        Target::new(Protocol::EmptyCheck).prefilled(),
         Target::new(Protocol::ChannelDisconnect),
     ];
-    assert!(all.iter().all(Target::is_inductive));
+    assert!(all.iter().all(invariant::is_inductive));
     all
 }
 
@@ -64,7 +72,7 @@ fn every_reachable_state_satisfies_the_invariant_of_every_proved_target() {
         let scenarios = instances(&target);
         assert!(scenarios.len() >= 10, "{target}: {} sizes", scenarios.len());
         for scenario in scenarios {
-            let relation = crate::step::Relation::of(&scenario);
+            let relation = Relation::of(&scenario);
             for s in reachable(&scenario) {
                 if let Err(broken) = invariant::check_concrete(&target, &relation, &s) {
                     panic!("{scenario}: {broken} in {s:?}");
@@ -78,7 +86,7 @@ fn every_reachable_state_satisfies_the_invariant_of_every_proved_target() {
 fn every_step_from_a_reachable_state_lowers_the_ranking_function() {
     for target in proved() {
         for scenario in instances(&target) {
-            let relation = crate::step::Relation::of(&scenario);
+            let relation = Relation::of(&scenario);
             for s in reachable(&scenario) {
                 let before = rank(&Concrete, &relation, &track(&s, 0));
                 assert!(before >= 0, "{scenario}: rank {before} in {s:?}");
@@ -96,8 +104,8 @@ fn every_step_from_a_reachable_state_lowers_the_ranking_function() {
 #[test]
 fn empty_poll_reaches_a_state_its_candidate_invariant_rules_out() {
     let scenario = Scenario::new(Protocol::EmptyPoll, 1, 1, 1);
-    let target = Target::covering(&scenario).expect("a single producer");
-    let relation = crate::step::Relation::of(&scenario);
+    let relation = Relation::of(&scenario);
+    let target = invariant::covering(&relation).expect("a single producer");
     let broken: Vec<_> = reachable(&scenario)
         .iter()
         .filter_map(|s| invariant::check_concrete(&target, &relation, s).err())

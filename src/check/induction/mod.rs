@@ -9,19 +9,14 @@
 //! about. One tracked job `t`, arbitrary, stands for every job ([`crate::step::TrackedJob`]).
 //!
 //! - [`target`]: what a proof can be about, and its relation over symbolic sizes.
-//! - [`invariant`]: the inductive invariant, clause by clause, each a lemma of
-//!   docs/sentinel-proof.md; evaluable on concrete states too
-//!   ([`invariant::check_concrete`]).
+//! - The inductive invariant, clause by clause, each a lemma of docs/sentinel-proof.md, is the
+//!   step relation's ([`crate::step::invariant`]): trace validation evaluates the same text
+//!   on concrete states.
 //! - `ranking`: the ranking function of the termination proof.
 //! - `obligation` (feature `z3`): initiation, consecution per step, deadlock freedom, the ranking
 //!   function's obligations, the properties at the end, and two non-vacuity checks.
 //! - `solver` (feature `z3`): the solver domain and the discharge of each obligation.
 //! - `witness` (feature `z3`): when an obligation fails, a *reachable* violation found by bfs.
-//!
-//! Trace validation can evaluate an invariant on every abstract state of a real execution:
-//! [`Target::invariant_of`] gives the target whose invariant holds on every reachable state
-//! of a scenario (if any), and [`invariant::check_concrete`] evaluates it, as plain integers,
-//! for every job.
 //!
 //! A failed obligation is never shown as a counterexample: the solver's state satisfies the
 //! invariant but may be unreachable. The verdict is `violated` only with a reachable
@@ -29,7 +24,6 @@
 
 #[cfg(test)]
 mod concrete_tests;
-pub mod invariant;
 #[cfg(feature = "z3")]
 pub mod obligation;
 #[cfg(any(test, feature = "z3"))]
@@ -89,7 +83,7 @@ fn prove(target: &Target, properties: &[Property], context: &Context) -> Result<
     let witness = match (failed, &cut) {
         (Some(first), None) => {
             let suggested = obligations.iter().find_map(|o| o.model);
-            let found = witness::search(target, properties, suggested, context);
+            let found = witness::search(target, properties, suggested, context)?;
             if found.violation.is_none() {
                 cut = Some(found.cut.clone().unwrap_or_else(|| {
                     format!(
@@ -126,7 +120,7 @@ fn prove(target: &Target, properties: &[Property], context: &Context) -> Result<
             sizes: target.sizes(),
             sentinel_range: target.sentinels,
             solver: solver::version(),
-            invariant: invariant::names(target),
+            invariant: names(target),
             obligations,
             seconds,
             witness: report,
@@ -136,6 +130,21 @@ fn prove(target: &Target, properties: &[Property], context: &Context) -> Result<
             sizes: target.sizes(),
         },
     })
+}
+
+/// The clauses of `target`'s invariant, by name and lemma (they do not depend on the sizes).
+#[cfg(feature = "z3")]
+fn names(target: &Target) -> Vec<crate::report::ClauseName> {
+    use crate::step::{Concrete, Relation, TrackedJob, invariant};
+    let relation = Relation::of(&target.smallest());
+    let initial = relation.initial(&Concrete, TrackedJob::new(&Concrete, 0));
+    invariant::clauses(target, &Concrete, &relation, &initial)
+        .into_iter()
+        .map(|c| crate::report::ClauseName {
+            name: c.name,
+            lemma: c.lemma,
+        })
+        .collect()
 }
 
 #[cfg(not(feature = "z3"))]

@@ -7,11 +7,11 @@
 //! leads to, computed by [`Relation::step`] itself, the very guard and update the
 //! breadth-first checker runs.
 
-use super::invariant::{self, Clause, Tracked};
 use super::ranking::rank;
 use crate::outcome::Property;
 use crate::report::Goal;
 use crate::scenario::Target;
+use crate::step::invariant::{self, Clause, Tracked};
 use crate::step::{Domain, Relation, StepKind, TrackedJob};
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! work left, which every step decreases and the invariant bounds below, so no execution is
 //! infinite. Written once over [`Domain`], like the invariant.
 
-use super::invariant::Tracked;
+use crate::step::invariant::Tracked;
 use crate::step::state::main;
 use crate::step::{Domain, Local, Relation};
 

@@ -5,11 +5,11 @@
 //! The `z3` crate is linked against the system's libz3 (Debian's `libz3-dev`); only `Int`
 //! and `Bool` terms are used, which every libz3 since 4.8 provides.
 
-use super::invariant::{Clause, Tracked};
 use super::obligation::Obligation;
 use crate::outcome::Property;
 use crate::report::{Answer, Countermodel, Discharged, Goal};
 use crate::scenario::Target;
+use crate::step::invariant::{self, Clause, Tracked};
 use crate::step::{Domain, Local, PipeOrder, Relation, State, StepKind, TrackedJob};
 use std::time::Instant;
 use z3::ast::{Bool, Int};
@@ -255,7 +255,7 @@ pub(crate) fn discharge_until(
         state.jobs.job = job(&relation);
     }
     let invariant = |s: &Tracked<Z3>| {
-        let clauses = super::invariant::clauses(target, &Z3, &relation, s);
+        let clauses = invariant::clauses(target, &Z3, &relation, s);
         match variant.clauses {
             Some(edit) => edit(clauses),
             None => clauses,

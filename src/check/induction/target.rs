@@ -121,55 +121,6 @@ impl Target {
         }
         Ok(())
     }
-
-    /// The target that covers `scenario` (one of its scenarios), if the proof can be about
-    /// it: the range its sentinels fall in (with more than `W`,
-    /// [`SentinelRange::MoreWithinCapacity`] when they fit in the pipe); none with two
-    /// producers.
-    pub(crate) fn covering(scenario: &Scenario) -> Option<Target> {
-        if scenario.protocol == Protocol::ForeignSentinel {
-            return None;
-        }
-        let (k, w, c) = (
-            scenario.sentinel_count(),
-            scenario.workers,
-            scenario.pipe_capacity,
-        );
-        let sentinels = if scenario.protocol != Protocol::Sentinel || k == w {
-            SentinelRange::PerWorker
-        } else if k < w {
-            SentinelRange::Fewer
-        } else if k <= w + c {
-            SentinelRange::MoreWithinCapacity
-        } else {
-            SentinelRange::More
-        };
-        Some(Target::of(scenario, sentinels))
-    }
-
-    /// Whether this target's invariant is inductive (initiation and every consecution
-    /// obligation are discharged): then it holds on every reachable state, whatever else the
-    /// proof establishes. Not for the protocols whose workers leave at the first `Empty` (or
-    /// `empty()`) while jobs may still be buffered: their invariant is only a candidate,
-    /// which the first such step breaks. The tests check this against the solver.
-    pub(crate) fn is_inductive(&self) -> bool {
-        match self.protocol {
-            Protocol::Sentinel | Protocol::Joinable | Protocol::ChannelDisconnect => true,
-            Protocol::EmptyPoll => self.prefilled,
-            Protocol::TimeoutPoll
-            | Protocol::EmptyCheck
-            | Protocol::ChannelTryRecv
-            | Protocol::ForeignSentinel => false,
-        }
-    }
-
-    /// The target whose invariant holds on every reachable state of `scenario` (an instance
-    /// of its sizes), if there is one: what trace validation can evaluate on every abstract
-    /// state of every execution, with [`super::invariant::check_concrete`].
-    #[cfg_attr(not(test), allow(dead_code))] // for trace validation (the bfs issue's item 4a)
-    pub(crate) fn invariant_of(scenario: &Scenario) -> Option<Target> {
-        Target::covering(scenario).filter(Target::is_inductive)
-    }
 }
 
 /// The symbolic side: the target's relation and sizes over any [`Domain`] (the solver's, with

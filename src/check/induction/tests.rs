@@ -2,13 +2,14 @@
 //! end are satisfiable, the tracked job is arbitrary), and what happens when the relation is
 //! broken or the protocol is wrong.
 
-use super::invariant::{self, Clause, Tracked};
+use super::names;
 use super::solver::{self, StepOf, Variant, Z3, discharge_variant};
 use crate::check::{Options, check};
 use crate::outcome::{Kind as FindingKind, Property};
 use crate::render;
 use crate::report::{Checker, Discharged, Finding, Proof, Report, Verdict};
 use crate::scenario::{Protocol, Scenario, SentinelRange, Target};
+use crate::step::invariant::{self, Clause, Tracked};
 use crate::step::{Local, Relation, StepKind, WorkerOp};
 use z3::ast::{Bool, Int};
 
@@ -127,7 +128,7 @@ fn every_catalog_claim_is_proved_for_every_size() {
 #[test]
 fn dropping_any_clause_of_an_invariant_fails_some_obligation() {
     for (target, properties) in claims() {
-        let clauses = invariant::names(&target);
+        let clauses = names(&target);
         assert!(clauses.len() >= 6, "{target}");
         for clause in clauses {
             let edit = drop_clause(clause.name);
@@ -409,7 +410,7 @@ fn the_paper_proof_and_the_machine_proof_cite_each_other() {
     let mut targets: Vec<(Target, Vec<Property>)> = claims();
     targets.push((Target::new(Protocol::EmptyPoll), Property::DRAIN.to_vec()));
     for (target, properties) in targets {
-        for clause in invariant::names(&target) {
+        for clause in names(&target) {
             assert!(
                 doc.contains(&format!("`{}`", clause.name)),
                 "clause {}",
@@ -447,23 +448,37 @@ fn the_paper_proof_and_the_machine_proof_cite_each_other() {
     }
 }
 
-/// `Target::is_inductive` says which invariants trace validation may evaluate: it must agree
-/// with the solver on initiation and consecution, for every single-producer target.
+/// `invariant::is_inductive` says which invariants trace validation may evaluate: it must agree
+/// with the solver on initiation and consecution, for every target trace validation can meet.
 #[test]
 fn the_inductive_targets_are_the_ones_the_solver_says() {
-    let mut targets: Vec<Target> = Protocol::ALL
-        .into_iter()
-        .filter(|p| *p != Protocol::ForeignSentinel)
-        .map(Target::new)
-        .collect();
-    targets.push(Target::new(Protocol::EmptyPoll).prefilled());
-    for range in [
-        SentinelRange::More,
-        SentinelRange::MoreWithinCapacity,
-        SentinelRange::Fewer,
-    ] {
-        targets.push(Target::new(Protocol::Sentinel).with_sentinels(range));
+    // Every target trace validation can meet: each single-producer protocol, with and
+    // without a prefilled pipe where a scenario may have one, in every sentinel range.
+    let mut targets = Vec::new();
+    for protocol in Protocol::ALL {
+        let prefilled = Scenario::new(protocol, 1, 0, 1)
+            .prefilled()
+            .validate()
+            .is_ok();
+        for range in [
+            SentinelRange::PerWorker,
+            SentinelRange::More,
+            SentinelRange::MoreWithinCapacity,
+            SentinelRange::Fewer,
+        ] {
+            if protocol == Protocol::ForeignSentinel
+                || (range != SentinelRange::PerWorker && protocol != Protocol::Sentinel)
+            {
+                continue;
+            }
+            let target = Target::new(protocol).with_sentinels(range);
+            targets.push(target);
+            if prefilled {
+                targets.push(target.prefilled());
+            }
+        }
     }
+    assert_eq!(targets.len(), 17);
     for target in targets {
         let results = discharge_variant(&target, &[Property::NoDuplicate], &Variant::default());
         let inductive = results
@@ -472,7 +487,7 @@ fn the_inductive_targets_are_the_ones_the_solver_says() {
             .all(Discharged::holds);
         assert_eq!(
             inductive,
-            target.is_inductive(),
+            invariant::is_inductive(&target),
             "{target}: {:?}",
             failed(&results)
         );

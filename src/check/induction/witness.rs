@@ -5,9 +5,9 @@
 //! bfs maps its paths onto the model, its code-level counterexample) is printed the way bfs
 //! prints its own.
 
-use super::super::Context;
 use super::super::bfs;
 use super::super::search::Found;
+use super::super::{CheckError, Context};
 use crate::outcome::Property;
 use crate::report::{Checker, Verdict};
 use crate::report::{Countermodel, Witness};
@@ -66,13 +66,14 @@ fn small_scenarios(target: &Target) -> Vec<Scenario> {
 
 /// Looks for a reachable violation of `properties`: first at the sizes of `suggested`,
 /// then at every size of `target` up to [`MAX_SIZE`], smallest first, within the check's
-/// limits.
+/// limits. An error of bfs's (its counterexample not followed by the code-level model) is the
+/// check's.
 pub fn search(
     target: &Target,
     properties: &[Property],
     suggested: Option<Countermodel>,
     context: &Context,
-) -> Searched {
+) -> Result<Searched, CheckError> {
     let first = suggested.and_then(|m| {
         let size = |x: i64| usize::try_from(x).ok();
         scenario(
@@ -102,15 +103,13 @@ pub fn search(
                  {} after {tried} scenarios",
                 limit.words()
             );
-            return searched(tried, None, None, Some(why));
+            return Ok(searched(tried, None, None, Some(why)));
         }
         tried += 1;
-        let Ok(found) = bfs::search(&scenario, properties, Some(MAX_STATES), &context) else {
-            continue;
-        };
+        let found = bfs::search(&scenario, properties, Some(MAX_STATES), &context)?;
         if found.verdict() == Verdict::Violated {
-            return searched(tried, Some(scenario), Some(found), None);
+            return Ok(searched(tried, Some(scenario), Some(found), None));
         }
     }
-    searched(tried, None, None, None)
+    Ok(searched(tried, None, None, None))
 }

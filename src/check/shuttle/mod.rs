@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, Once};
 /// of panicking, as shuttle's default `MaxSteps::FailAfter` would.
 const MAX_STEPS: usize = 1_000_000;
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     let mut config = Config::new();
     config.failure_persistence = FailurePersistence::None;
     config.silence_warnings = true;
@@ -49,7 +49,7 @@ type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'sta
 /// times. drainproof never reports through panics and has no use for the hook: before the
 /// first real run, shuttle installs it during one empty execution, and the hook that was there
 /// before is put back. A genuine panic still prints as Rust prints it.
-fn keep_shuttles_panic_hook_out() {
+pub(crate) fn keep_shuttles_panic_hook_out() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let before: Arc<PanicHook> = Arc::new(std::panic::take_hook());
@@ -222,6 +222,14 @@ pub(crate) fn search(
 
 /// Reruns one recorded schedule, with states.
 pub(crate) fn replay(handle: &ReplayHandle) -> Result<Counterexample, ReplayError> {
+    let (outcome, violation) = replay_outcome(handle)?;
+    Ok(counterexample(outcome, violation, None, Some(handle)))
+}
+
+/// Reruns one recorded schedule, with states: the execution and the violation it has.
+pub(crate) fn replay_outcome(
+    handle: &ReplayHandle,
+) -> Result<(crate::outcome::Outcome, crate::outcome::Violation), ReplayError> {
     let ReplayKind::Shuttle { seed, decisions } = &handle.kind else {
         unreachable!("a shuttle handle");
     };
@@ -244,5 +252,5 @@ pub(crate) fn replay(handle: &ReplayHandle) -> Result<Counterexample, ReplayErro
         .ok_or(ReplayError::NoViolation {
             property: handle.property,
         })?;
-    Ok(counterexample(outcome, violation, None, Some(handle)))
+    Ok((outcome, violation))
 }

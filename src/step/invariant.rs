@@ -1,16 +1,17 @@
-//! The inductive invariants, written once over [`Domain`]: as solver terms they are what the
-//! obligations are about; on plain integers ([`Concrete`]) they can be checked on any state of
-//! the step relation, such as every state bfs reaches or every abstract state of a code-level
-//! execution ([`check_concrete`]).
+//! The inductive invariants of the all-sizes proofs (`--checker induction`), written once over
+//! [`Domain`]: as solver terms they are what the proof obligations are about; on plain
+//! integers ([`Concrete`]) they can be checked on any state of the relation, such as every
+//! state bfs reaches or every abstract state of a validated execution of the code-level model
+//! ([`check_concrete`], with the target [`inductive_target`] gives).
 //!
 //! Each clause cites the lemma of docs/sentinel-proof.md it writes down (`S1`...`S5`, `D3`),
 //! or, for the protocols that paper does not cover, the lemma of its section 8 (`T8.1`...).
 //! The clauses are about one tracked job `t` ([`TrackedJob`]), which is arbitrary: whatever
 //! holds of it holds of every job.
 
+use super::state::main;
+use super::{Concrete, Domain, JobCounts, Local, Relation, State, TrackedJob};
 use crate::scenario::{Protocol, SentinelRange, Target};
-use crate::step::state::main;
-use crate::step::{Concrete, Domain, JobCounts, Local, Relation, State, TrackedJob};
 use serde::Serialize;
 
 /// A state of the relation with one tracked job.
@@ -19,8 +20,11 @@ pub type Tracked<D> = State<D, TrackedJob<D>>;
 /// One clause of an invariant: a formula and the lemma it writes down.
 #[derive(Clone, Debug)]
 pub struct Clause<B> {
+    /// The clause's name (`conservation`, `one-sentinel-per-worker`, ...).
     pub name: &'static str,
+    /// The lemma it writes down (`S1`, `S5`, `T8.1`, ...).
     pub lemma: &'static str,
+    /// The formula (or, on plain integers, whether it holds).
     pub holds: B,
 }
 
@@ -306,31 +310,17 @@ fn tasks<D: Domain>(v: &View<D>) -> D::Bool {
 }
 
 /// The conjunction of `clauses`.
-#[cfg(feature = "z3")]
 pub fn conjunction<D: Domain>(d: &D, clauses: &[Clause<D::Bool>]) -> D::Bool {
     let all: Vec<D::Bool> = clauses.iter().map(|c| c.holds.clone()).collect();
     d.all(&all)
 }
 
-/// The clauses of `target`'s invariant, by name and lemma.
-#[cfg(feature = "z3")]
-pub fn names(target: &Target) -> Vec<crate::report::ClauseName> {
-    let r = target.relation(&Concrete, 1, 1, 1, 1);
-    let s = r.initial(&Concrete, TrackedJob::new(&Concrete, 0));
-    clauses(target, &Concrete, &r, &s)
-        .into_iter()
-        .map(|c| crate::report::ClauseName {
-            name: c.name,
-            lemma: c.lemma,
-        })
-        .collect()
-}
-
 /// A clause a concrete state breaks, for one job.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(not(test), allow(dead_code))] // for trace validation (the bfs issue's item 4a)
 pub struct Broken {
+    /// The clause broken.
     pub clause: &'static str,
+    /// The lemma it writes down.
     pub lemma: &'static str,
     /// The job tracked when it broke (`None` when the scenario has no jobs).
     pub job: Option<u32>,
@@ -351,7 +341,6 @@ impl std::fmt::Display for Broken {
 }
 
 /// `s` with `job` tracked: the same counters, the ledger narrowed to one job.
-#[cfg_attr(not(test), allow(dead_code))] // for trace validation (the bfs issue's item 4a)
 pub fn track(s: &State<Concrete, JobCounts>, job: i32) -> Tracked<Concrete> {
     let in_range = job >= 0 && job < i32::from(s.jobs.jobs);
     let (count, early) = if in_range {
@@ -385,7 +374,6 @@ pub fn track(s: &State<Concrete, JobCounts>, job: i32) -> Tracked<Concrete> {
 /// of a concrete scenario `target` covers), for every job: the same text the solver proves
 /// inductive, so a state of a real execution that breaks it is a bug in the model, the
 /// relation or the proof.
-#[cfg_attr(not(test), allow(dead_code))] // for trace validation (the bfs issue's item 4a)
 pub fn check_concrete(
     target: &Target,
     relation: &Relation<Concrete>,
@@ -412,4 +400,53 @@ pub fn check_concrete(
         }
     }
     Ok(())
+}
+
+/// The target whose invariant is about `relation` (a concrete scenario's), if a proof can be
+/// about it: its protocol and prefilled pipe, and the range its sentinels fall in (with more
+/// than `W`, [`SentinelRange::MoreWithinCapacity`] when they fit in the pipe); none with two
+/// producers.
+pub fn covering(relation: &Relation<Concrete>) -> Option<Target> {
+    let shape = relation.shape;
+    if shape.two_producers() {
+        return None;
+    }
+    let s = &relation.sizes;
+    let (k, w, c) = (s.sentinels[0], s.workers, s.capacity);
+    let sentinels = if shape.protocol != Protocol::Sentinel || k == w {
+        SentinelRange::PerWorker
+    } else if k < w {
+        SentinelRange::Fewer
+    } else if k <= w + c {
+        SentinelRange::MoreWithinCapacity
+    } else {
+        SentinelRange::More
+    };
+    Some(Target {
+        protocol: shape.protocol,
+        sentinels,
+        prefilled: shape.prefilled,
+    })
+}
+
+/// Whether `target`'s invariant is inductive (its proof discharges initiation and every
+/// consecution obligation): then it holds on every reachable state, whatever else the proof
+/// establishes. Not for the protocols whose workers leave at the first `Empty` (or `empty()`)
+/// while jobs may still be buffered (unless the pipe was prefilled): their invariant is only a
+/// candidate, which the first such step breaks. The induction checker's tests check this
+/// against the solver for every target.
+pub fn is_inductive(target: &Target) -> bool {
+    match target.protocol {
+        Protocol::Sentinel | Protocol::Joinable | Protocol::ChannelDisconnect => true,
+        // Nothing is buffered when every job was in the pipe from the start.
+        Protocol::EmptyPoll | Protocol::TimeoutPoll | Protocol::EmptyCheck => target.prefilled,
+        Protocol::ChannelTryRecv | Protocol::ForeignSentinel => false,
+    }
+}
+
+/// The target whose invariant holds on every reachable state of `relation`, if there is one:
+/// what trace validation evaluates, with [`check_concrete`], on every abstract state of every
+/// execution it validates.
+pub fn inductive_target(relation: &Relation<Concrete>) -> Option<Target> {
+    covering(relation).filter(is_inductive)
 }
