@@ -420,3 +420,160 @@ impl fmt::Display for Scenario {
         Ok(())
     }
 }
+
+/// How the sentinels `K` range, relative to the workers `W`, in an all-sizes claim
+/// (`--sentinel-range`). Only the `sentinel` protocol puts sentinels; every other one puts
+/// none, whatever the range says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum SentinelRange {
+    /// `K = W`: the seed's protocol (T2).
+    #[default]
+    PerWorker,
+    /// `K > W`, any number more (T4): safety only, since more than `C` leftovers hang the
+    /// producer's exit.
+    More,
+    /// `W < K <= W + C` (T4): the leftovers fit in the pipe, so the protocol terminates.
+    MoreWithinCapacity,
+    /// `0 <= K < W` (T3): a worker never gets its sentinel.
+    Fewer,
+}
+
+impl SentinelRange {
+    /// The range's name on the command line (`--sentinel-range`) and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            SentinelRange::PerWorker => "per-worker",
+            SentinelRange::More => "more",
+            SentinelRange::MoreWithinCapacity => "more-within-capacity",
+            SentinelRange::Fewer => "fewer",
+        }
+    }
+
+    /// Whether `k` sentinels for `w` workers and a pipe of `c` items are in the range.
+    pub fn contains(self, k: usize, w: usize, c: usize) -> bool {
+        match self {
+            SentinelRange::PerWorker => k == w,
+            SentinelRange::More => k > w,
+            SentinelRange::MoreWithinCapacity => k > w && k <= w + c,
+            SentinelRange::Fewer => k < w,
+        }
+    }
+}
+
+/// What an all-sizes proof (`--checker induction`) is about: every scenario of one protocol,
+/// `W >= 1` workers, `J >= 0` jobs and a pipe of `C >= 1` items, with the sentinels in a
+/// [`SentinelRange`] (for `sentinel`) and, prefilled, `J <= C`. Its sizes are symbolic, so it
+/// is a family of scenarios rather than one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Target {
+    /// The drain protocol.
+    pub protocol: Protocol,
+    /// How `K` ranges (`sentinel` only).
+    pub sentinels: SentinelRange,
+    /// Every job in the pipe before the workers start (`J <= C`).
+    pub prefilled: bool,
+}
+
+impl Target {
+    /// Every size of `protocol`, one sentinel per worker for `sentinel`.
+    pub fn new(protocol: Protocol) -> Target {
+        Target {
+            protocol,
+            sentinels: SentinelRange::PerWorker,
+            prefilled: false,
+        }
+    }
+
+    /// The same target with the sentinels in `sentinels`.
+    pub fn with_sentinels(self, sentinels: SentinelRange) -> Target {
+        Target { sentinels, ..self }
+    }
+
+    /// The same target with every job in the pipe before the workers start.
+    pub fn prefilled(self) -> Target {
+        Target {
+            prefilled: true,
+            ..self
+        }
+    }
+
+    /// The target of `scenario`'s protocol (and prefilled pipe) with the sentinels in
+    /// `sentinels`.
+    pub fn of(scenario: &Scenario, sentinels: SentinelRange) -> Target {
+        Target {
+            protocol: scenario.protocol,
+            sentinels,
+            prefilled: scenario.prefilled,
+        }
+    }
+
+    /// Whether `scenario` is one of the target's scenarios.
+    pub fn contains(&self, scenario: &Scenario) -> bool {
+        let (w, c) = (scenario.workers, scenario.pipe_capacity);
+        let sentinels = !self.protocol.uses_sentinels()
+            || self.sentinels.contains(scenario.sentinel_count(), w, c);
+        scenario.protocol == self.protocol
+            && scenario.prefilled == self.prefilled
+            && sentinels
+            && w >= 1
+            && c >= 1
+            && (!self.prefilled || scenario.jobs <= c)
+    }
+
+    /// The smallest scenario of the target (`W = 1`, `J = 0`, `C = 1`, the fewest sentinels in
+    /// range): the scenario a check by `--checker induction` names, whose sizes the proof
+    /// then leaves symbolic.
+    pub fn smallest(&self) -> Scenario {
+        let mut scenario = Scenario::new(self.protocol, 1, 0, 1);
+        scenario.prefilled = self.prefilled;
+        if self.protocol == Protocol::Sentinel && self.sentinels != SentinelRange::PerWorker {
+            let k = (0..)
+                .find(|&k| self.sentinels.contains(k, 1, 1))
+                .expect("every range has a smallest member");
+            scenario.sentinels = Some(k);
+        }
+        scenario
+    }
+
+    /// The sizes the target covers, in words: `W >= 1, J >= 0, C >= 1` and its own
+    /// constraints (`K > W`, `J <= C`).
+    pub fn sizes(&self) -> String {
+        let mut text = String::from("W >= 1, J >= 0, C >= 1");
+        if self.protocol == Protocol::Sentinel {
+            text += match self.sentinels {
+                SentinelRange::PerWorker => "",
+                SentinelRange::More => ", K > W",
+                SentinelRange::MoreWithinCapacity => ", W < K <= W + C",
+                SentinelRange::Fewer => ", 0 <= K < W",
+            };
+        }
+        if self.prefilled {
+            text += ", J <= C";
+        }
+        text
+    }
+
+    /// The protocol and its options as the command line's flags.
+    pub fn flags(&self) -> String {
+        let mut flags = format!("--protocol {}", self.protocol);
+        if self.sentinels != SentinelRange::PerWorker {
+            flags += &format!(" --sentinel-range {}", self.sentinels.name());
+        }
+        if self.prefilled {
+            flags += " --prefilled";
+        }
+        flags
+    }
+}
+
+/// `sentinel, every W >= 1, J >= 0, C >= 1, K > W`.
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.protocol.name())?;
+        if self.prefilled {
+            f.write_str(" prefilled")?;
+        }
+        write!(f, ", every {}", self.sizes())
+    }
+}

@@ -120,6 +120,42 @@ fn every_documented_field_is_in_the_output_and_every_output_field_is_documented(
         &keys(object["bfs"].as_object().expect("bfs's exploration")),
         &bfs,
     );
+    #[cfg(feature = "z3")]
+    {
+        // A failed obligation, so that the witness and a model are filled in.
+        let induction = [
+            "check",
+            "--protocol",
+            "empty-poll",
+            "--checker",
+            "induction",
+            "--format",
+            "json",
+        ];
+        let object = json(&induction);
+        assert_same("## The run object", &keys(&object), &induction);
+        let proof = object["induction"].as_object().expect("the proof");
+        assert_same(
+            "## The induction object (`checker` `induction`)",
+            &keys(proof),
+            &induction,
+        );
+        let failed = proof["obligations"]
+            .as_array()
+            .expect("obligations")
+            .iter()
+            .find(|o| o["result"] == "failed")
+            .and_then(Value::as_object)
+            .expect("a failed obligation");
+        assert_same(
+            "### An obligation (`obligations`)",
+            &keys(failed),
+            &induction,
+        );
+        let witness = proof["witness"].as_object().expect("a witness");
+        assert_same("### The witness (`witness`)", &keys(witness), &induction);
+        assert!(object["bfs"].is_object(), "the witness's search");
+    }
     let trials = json(&threads);
     assert_same(
         "## The trials object (`checker` `threads`)",
@@ -181,6 +217,22 @@ fn every_documented_coverage_field_is_in_some_output() {
     let mut seen = keys(loom["coverage"].as_object().unwrap());
     seen.extend(keys(pct["coverage"].as_object().unwrap()));
     seen.extend(keys(bfs["coverage"].as_object().unwrap()));
+    let all_sizes = ["obligations", "discharged"].map(String::from);
+    if cfg!(feature = "z3") {
+        let induction = json(&[
+            "check",
+            "--protocol",
+            "sentinel",
+            "--checker",
+            "induction",
+            "--format",
+            "json",
+        ]);
+        seen.extend(keys(induction["coverage"].as_object().unwrap()));
+    } else {
+        // Without z3 no run has an all-sizes coverage.
+        seen.extend(all_sizes);
+    }
     assert_eq!(seen, documented("### `coverage`"));
     let search = loom["coverage"]["searches"][0]
         .as_object()

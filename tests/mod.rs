@@ -6,7 +6,7 @@
 //! Tests of the crate's internals (the model's channel and pipe against crossbeam, loom's
 //! coverage of shuttle's final states, parsers, wording) are unit tests beside the code.
 //!
-//! Blessing: `DRAINPROOF_BLESS=1 cargo test --release --features loom` rewrites the golden
+//! Blessing: `DRAINPROOF_BLESS=1 cargo test --release --features loom,z3` rewrites the golden
 //! files, docs/proofs.md, README.md's theorem table and the checked blocks of docs/*.md; review
 //! the diff.
 
@@ -19,6 +19,7 @@ mod cli;
 mod common;
 mod docs_traces;
 mod golden;
+mod induction_cli;
 mod json_contract;
 mod layers;
 mod loom_proofs;

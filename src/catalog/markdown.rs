@@ -2,7 +2,7 @@
 //! times left out on purpose: they vary from run to run, and a test regenerates this file and
 //! fails on any difference) and README.md's theorem table.
 
-use super::{Check, Expect, Outcome, Theorem};
+use super::{Check, Expect, Outcome, Theorem, all_sizes};
 use crate::render;
 use crate::report::Report;
 use std::fmt::Write;
@@ -19,7 +19,7 @@ pub fn table_row(theorem: &Theorem, check: &Check, report: &Report) -> String {
     format!(
         "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |\n",
         theorem.id,
-        report.scenario,
+        report.subject(),
         names.join(","),
         report.verdict,
         report.run.checker_name(),
@@ -62,6 +62,12 @@ pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
             preemptions; executions with more were not explored.\n\
             - **no counterexample in N schedules (seed S)**: shuttle sampled N schedules; \
             this is evidence, not a proof.\n\
+            - **proved for every W >= 1, J >= 0, C >= 1** (and the row's own range of K or \
+            J): an all-sizes proof by induction (`--checker induction`) over the step relation \
+            with the sizes symbolic; every obligation (initiation, one per step, deadlock \
+            freedom, a ranking function, the properties at the end, non-vacuity) was \
+            discharged by the z3 solver. Its invariant is the lemmas of \
+            [sentinel-proof.md](sentinel-proof.md#8-the-machine-checked-proofs).\n\
             - **violated**: a counterexample was found; loom's are minimal in preemptions \
             (it searches with bounds 0, 1, 2, ...) and, among those, in steps; bfs's are \
             shortest in steps of the step relation, and the trace and its replay handle are \
@@ -92,17 +98,20 @@ pub fn markdown(outcomes: &[Outcome], extended: bool) -> String {
     out
 }
 
-/// The theorem table README.md shows: what each theorem claims, linking to its evidence.
-/// It is made from the catalog alone (no run), so it cannot go stale silently: a test compares
-/// it with README.md, and the per-theorem tests check each expectation.
+/// The theorem table README.md shows: what each theorem claims, linking to its evidence,
+/// and what its all-sizes proofs claim (the same whether or not this build runs them). It is
+/// made from the catalog alone (no run), so it cannot go stale silently: a test compares it
+/// with README.md, and the per-theorem tests check each expectation.
 pub fn readme_table(theorems: &[Theorem]) -> String {
-    let mut out = String::from("| id | theorem | expected verdict |\n|---|---|---|\n");
+    let mut out =
+        String::from("| id | theorem | expected verdict | for every size |\n|---|---|---|---|\n");
     for t in theorems {
         let _ = writeln!(
             out,
-            "| [{id}](docs/proofs.md#{anchor}) | {} | {} |",
+            "| [{id}](docs/proofs.md#{anchor}) | {} | {} | {} |",
             t.title,
             expectation(&t.checks),
+            all_sizes::summary(t.id),
             id = t.id,
             anchor = t.id.to_lowercase(),
         );
@@ -143,7 +152,7 @@ fn theorem(out: &mut String, outcome: &Outcome) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            report.scenario,
+            report.subject(),
             names(check),
             match check.expect {
                 Expect::Holds => "holds".to_string(),
@@ -197,7 +206,7 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
             out,
             "\n### Counterexample: {} ({})\n\n{} ({}; sampled, not minimal). Replay: \
              `drainproof replay {}`",
-            report.scenario,
+            report.subject(),
             names(check),
             cx.summary,
             render::size(cx),
@@ -209,7 +218,7 @@ fn counterexample(out: &mut String, check: &Check, report: &Report) {
         out,
         "\n### Counterexample: {} ({})\n\n{} ({}). Replay: `drainproof replay {}`\n\n\
          ```text\n{}```\n\n```mermaid\n{}```",
-        report.scenario,
+        report.subject(),
         names(check),
         cx.summary,
         render::size(cx),
@@ -245,6 +254,7 @@ mod tests {
             counterexample: None,
             trials: None,
             exploration: None,
+            proof: None,
         };
         let table = format!("{}{}", table_header(), table_row(&theorem, check, &report));
         assert!(

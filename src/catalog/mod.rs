@@ -6,6 +6,7 @@
 //! Everything `drainproof prove` prints and everything in docs/proofs.md comes from here and
 //! from the runs; the only hand-written text is the prose below.
 
+pub mod all_sizes;
 mod markdown;
 mod theorems;
 
@@ -43,44 +44,13 @@ pub struct Check {
 impl Check {
     /// The exact command line that reruns this check.
     pub fn command(&self) -> String {
-        let s = &self.scenario;
-        let mut cmd = format!(
-            "drainproof check --protocol {} --workers {} --jobs {} --pipe-capacity {}",
-            s.protocol, s.workers, s.jobs, s.pipe_capacity
-        );
-        if let Some(k) = s.sentinels {
-            cmd += &format!(" --sentinels {k}");
-        }
-        if s.prefilled {
-            cmd += " --prefilled";
-        }
-        if self.properties != Property::DRAIN {
-            let names: Vec<&str> = self.properties.iter().map(|p| p.name()).collect();
-            cmd += &format!(" --property {}", names.join(","));
-        }
-        cmd += &match self.checker {
-            Checker::Loom {
-                preemption_bound: None,
-            } => " --checker loom".to_string(),
-            Checker::Loom {
-                preemption_bound: Some(k),
-            } => format!(" --checker loom --preemption-bound {k}"),
-            Checker::Random { iterations, seed } => {
-                format!(" --checker random --iterations {iterations} --seed {seed}")
-            }
-            Checker::Pct {
-                iterations, seed, ..
-            } => format!(" --checker pct --iterations {iterations} --seed {seed}"),
-            Checker::Dfs { max_iterations } => {
-                format!(" --checker dfs --iterations {max_iterations}")
-            }
-            Checker::Threads { trials } => format!(" --checker threads --iterations {trials}"),
-            Checker::Bfs { max_states: None } => " --checker bfs".to_string(),
-            Checker::Bfs {
-                max_states: Some(n),
-            } => format!(" --checker bfs --max-states {n}"),
-        };
-        cmd
+        self.checker.command(&self.scenario, &self.properties)
+    }
+
+    /// What the check is about, as its row names it: the scenario, or for an all-sizes proof
+    /// every scenario of its target.
+    pub fn subject(&self) -> String {
+        self.checker.subject(&self.scenario)
     }
 
     /// Whether `report` is what this check expects. A sampled or bounded search that finds

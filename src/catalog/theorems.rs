@@ -10,7 +10,8 @@ use Property::*;
 use Protocol::*;
 
 /// The catalog, in order. `extended` moves each theorem's extended checks (larger bounds that
-/// take minutes rather than seconds) into the checks that run.
+/// take minutes rather than seconds) into the checks that run; a build with the `z3` feature
+/// adds each theorem's all-sizes proofs ([`all_sizes`](super::all_sizes)).
 pub fn theorems(extended: bool) -> Vec<Theorem> {
     let mut catalog = vec![
         t1(),
@@ -29,10 +30,11 @@ pub fn theorems(extended: bool) -> Vec<Theorem> {
     for theorem in &mut catalog {
         theorem.checks = with_sampled_twins(std::mem::take(&mut theorem.checks));
         theorem.extended = with_sampled_twins(std::mem::take(&mut theorem.extended));
-    }
-    if extended {
-        for theorem in &mut catalog {
+        if extended {
             theorem.checks.append(&mut theorem.extended);
+        }
+        if super::all_sizes::AVAILABLE {
+            theorem.checks.extend(super::all_sizes::checks(theorem.id));
         }
     }
     catalog

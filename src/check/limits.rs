@@ -51,6 +51,15 @@ impl Limits {
 }
 
 impl Limit {
+    /// The limit in words: `the time limit (1.5s)`, `an interruption`.
+    #[cfg(feature = "z3")]
+    pub fn words(self) -> String {
+        match self {
+            Limit::Time(limit) => format!("the time limit ({}s)", limit.as_secs_f64()),
+            Limit::Interrupted => "an interruption".into(),
+        }
+    }
+
     /// Why the search stopped, after how much: the reason of an `inconclusive` verdict.
     pub fn reason(self, executions: u64) -> String {
         match self {

@@ -99,6 +99,7 @@ fn clean(executions: u64, searches: Vec<BoundedSearch>, bound: Option<usize>) ->
         coverage: Coverage::Exhaustive { searches },
         trials: None,
         exploration: None,
+        proof: None,
         cut: None,
         clean: match bound {
             None => Verdict::Proved,
@@ -138,6 +139,7 @@ fn minimal(
         coverage: Coverage::Exhaustive { searches },
         trials: None,
         exploration: None,
+        proof: None,
         cut: explored.cut,
         clean: Verdict::Violated,
     }

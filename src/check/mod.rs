@@ -4,10 +4,11 @@
 //!
 //! Each checker is a module that runs its search and hands back what it [`Found`]: `loom`
 //! (exhaustive, iterative deepening), `shuttle` (random, PCT, DFS; one file per scheduler
-//! wrapper), `threads` (real threads). What they share: the [`Search`] collector, the
-//! [`Limits`] that stop a search between executions, and [`Progress`]. One more module is a
-//! referee rather than a checker: `enumeration` compares loom's reduced search with a complete
-//! enumeration of the model (docs/model.md, section 3.12).
+//! wrapper), `threads` (real threads), `bfs` (the step relation, breadth first) and
+//! `induction` (the step relation, for every size at once). What they share: the [`Search`]
+//! collector, the [`Limits`] that stop a search between executions, and [`Progress`]. One more
+//! module is a referee rather than a checker: `enumeration` compares loom's reduced search with
+//! a complete enumeration of the model (docs/model.md, section 3.12).
 //!
 //! A new checker joins in four places: a [`Checker`] variant (its name and defaults, in
 //! `crate::report`), the [`Coverage`] it reports (one arm of `Coverage::words`), a module here
@@ -22,6 +23,7 @@
 
 mod bfs;
 pub(crate) mod enumeration;
+mod induction;
 mod limits;
 #[cfg(feature = "loom")]
 mod loom;
@@ -36,6 +38,7 @@ mod threads;
 use crate::outcome::{Counterexample, Property};
 use crate::report::{Checker, Coverage, MalformedHandle, ReplayHandle, ReplayKind, Report, Run};
 use crate::scenario::{InvalidScenario, Naming, Protocol, Scenario};
+pub use induction::Unprovable;
 use limits::Limits;
 use progress::Progress;
 use search::Found;
@@ -90,6 +93,10 @@ pub enum CheckError {
     },
     /// The crate was built without the `loom` feature.
     LoomUnavailable,
+    /// What an all-sizes proof cannot be about.
+    Unprovable(Unprovable),
+    /// The crate was built without the `z3` feature (`--checker induction`).
+    InductionUnavailable,
     /// The code-level model could not follow a path of the step relation (a bfs
     /// counterexample): the two disagree, and no trace is printed (see `bfs::follow`).
     Refinement(String),
@@ -112,6 +119,8 @@ impl CheckError {
                 )
             }
             CheckError::LoomUnavailable => loom_unavailable(naming),
+            CheckError::Unprovable(why) => why.describe(naming),
+            CheckError::InductionUnavailable => induction_unavailable(naming),
             CheckError::Refinement(why) => why.clone(),
         }
     }
@@ -123,6 +132,16 @@ fn loom_unavailable(naming: Naming) -> String {
                           `cargo run --release --features loom -- ...` (or use --checker pct)"
             .into(),
         Naming::Words => "the loom checker needs drainproof's `loom` feature".into(),
+    }
+}
+
+fn induction_unavailable(naming: Naming) -> String {
+    match naming {
+        Naming::Flags => "--checker induction needs the `z3` feature (and the system's libz3): \
+                          this binary was built without it; rebuild with `cargo run --release \
+                          --features loom,z3 -- ...`"
+            .into(),
+        Naming::Words => "the induction checker needs drainproof's `z3` feature".into(),
     }
 }
 
@@ -148,11 +167,22 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    /// The context of a search that counts `unit`s (`executions`, or `states` for bfs).
+    /// The context of a search that counts `unit`s (`executions`, `states` for bfs,
+    /// `obligations` for induction).
     fn new(options: &Options, unit: &'static str) -> Context {
         Context {
             limits: Limits::new(options.time_limit, options.stop.clone()),
             progress: Progress::counting(options.progress, options.progress_interval, unit),
+        }
+    }
+
+    /// The same limits, no progress: for a search run inside another (induction's search
+    /// for a witness).
+    #[cfg(feature = "z3")]
+    fn without_progress(&self) -> Context {
+        Context {
+            limits: self.limits.clone(),
+            progress: Progress::default(),
         }
     }
 
@@ -209,6 +239,7 @@ pub fn check(
     }
     let unit = match checker {
         Checker::Bfs { .. } => "states",
+        Checker::Induction { .. } => "obligations",
         _ => "executions",
     };
     let context = Context::new(&options, unit);
@@ -221,6 +252,9 @@ pub fn check(
         }
         Checker::Threads { trials } => threads::search(scenario, properties, trials, &context),
         Checker::Bfs { max_states } => bfs::search(scenario, properties, max_states, &context)?,
+        Checker::Induction { sentinels } => {
+            induction::search(scenario, properties, sentinels, &context)?
+        }
     };
     Ok(Report {
         scenario: *scenario,
@@ -233,6 +267,7 @@ pub fn check(
         counterexample: found.counterexample,
         trials: found.trials,
         exploration: found.exploration,
+        proof: found.proof,
     })
 }
 
@@ -356,6 +391,7 @@ pub fn replay(handle: &str) -> Result<Report, ReplayError> {
         counterexample: Some(counterexample),
         trials: None,
         exploration: None,
+        proof: None,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use super::progress::Progress;
 use crate::outcome::{Counterexample, Outcome, Property, Violation};
-use crate::report::{Coverage, Exploration, ReplayHandle, TrialStats, Verdict};
+use crate::report::{Coverage, Exploration, Proof, ReplayHandle, TrialStats, Verdict};
 
 /// The best violation seen so far.
 pub(crate) struct Candidate<Extra> {
@@ -95,6 +95,8 @@ pub(crate) struct Found {
     pub trials: Option<TrialStats>,
     /// bfs: the state space and the shortest abstract execution to a violation.
     pub exploration: Option<Exploration>,
+    /// induction: the obligations and what the solver said about each.
+    pub proof: Option<Proof>,
     /// Why the search stopped before it could answer (a time limit, an interruption, a DFS
     /// limit, shuttle's step bound), if it did. Without a counterexample, the verdict is then
     /// `inconclusive`.

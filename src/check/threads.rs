@@ -42,6 +42,7 @@ pub(crate) fn search(
         },
         trials: Some(stats),
         exploration: None,
+        proof: None,
         cut: limit.map(|limit| limit.reason(search.executions)),
         clean: Verdict::NoCounterexample {
             schedules: search.executions,

@@ -5,7 +5,9 @@ use super::interrupt::stop_flag;
 use super::output::emit;
 use clap::{Args, ValueEnum};
 use drainproof::render;
-use drainproof::{Checker, Naming, Options, Property, Protocol, Scenario, check};
+use drainproof::{
+    Checker, Naming, Options, Property, Protocol, Scenario, SentinelRange, Target, check,
+};
 use std::time::Duration;
 
 /// The scenario's flags, shared with `reproduce`'s sizes.
@@ -14,15 +16,16 @@ pub struct ScenarioArgs {
     /// The drain protocol.
     #[arg(long)]
     pub protocol: Protocol,
-    /// Worker threads (processes, in the seed).
+    /// Worker threads (processes, in the seed). Required, except with --checker induction,
+    /// which covers every size.
     #[arg(long)]
-    pub workers: usize,
-    /// Jobs the producer puts.
+    pub workers: Option<usize>,
+    /// Jobs the producer puts. Required, except with --checker induction.
     #[arg(long)]
-    pub jobs: usize,
-    /// Items the pipe holds (the OS pipe's capacity divided by the item size).
-    #[arg(long, default_value_t = 1)]
-    pub pipe_capacity: usize,
+    pub jobs: Option<usize>,
+    /// Items the pipe holds (the OS pipe's capacity divided by the item size) [default: 1].
+    #[arg(long)]
+    pub pipe_capacity: Option<usize>,
     /// Sentinels the producer puts (default: one per worker for sentinel protocols).
     #[arg(long)]
     pub sentinels: Option<usize>,
@@ -33,12 +36,45 @@ pub struct ScenarioArgs {
 }
 
 impl ScenarioArgs {
-    fn scenario(&self) -> Scenario {
-        let mut scenario =
-            Scenario::new(self.protocol, self.workers, self.jobs, self.pipe_capacity);
+    fn scenario(&self) -> Result<Scenario, String> {
+        let required = |flag: &str, value: Option<usize>| {
+            value.ok_or_else(|| {
+                format!(
+                    "{flag} is required (except with --checker induction, which covers every size)"
+                )
+            })
+        };
+        let mut scenario = Scenario::new(
+            self.protocol,
+            required("--workers", self.workers)?,
+            required("--jobs", self.jobs)?,
+            self.pipe_capacity.unwrap_or(1),
+        );
         scenario.sentinels = self.sentinels;
         scenario.prefilled = self.prefilled;
-        scenario
+        Ok(scenario)
+    }
+
+    /// For `--checker induction`, which proves every size at once: the smallest scenario of
+    /// the protocol's target (the proof leaves its sizes symbolic); sizes are refused.
+    fn every_size(&self, sentinels: SentinelRange) -> Result<Scenario, String> {
+        let sizes = [
+            ("--workers", self.workers.is_some()),
+            ("--jobs", self.jobs.is_some()),
+            ("--pipe-capacity", self.pipe_capacity.is_some()),
+            ("--sentinels", self.sentinels.is_some()),
+        ];
+        if let Some((flag, _)) = sizes.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "--checker induction proves every size at once and takes no {flag}"
+            ));
+        }
+        let target = Target {
+            protocol: self.protocol,
+            sentinels,
+            prefilled: self.prefilled,
+        };
+        Ok(target.smallest())
     }
 }
 
@@ -59,6 +95,9 @@ pub enum CheckerName {
     /// Breadth-first search of the step relation, workers counted, not named: exhaustive (a
     /// proof within the sizes) far beyond loom's thread limit, or a shortest counterexample.
     Bfs,
+    /// Induction over the step relation with z3 (feature `z3`): a proof for every W, J and C
+    /// at once, or the obligation that fails and a reachable violation.
+    Induction,
 }
 
 /// The search's flags.
@@ -81,6 +120,10 @@ pub struct CheckerArgs {
     /// (exit 3), never a proof.
     #[arg(long)]
     pub max_states: Option<u64>,
+    /// induction only: the sentinels K relative to the workers W (per-worker: K = W; more:
+    /// K > W; more-within-capacity: W < K <= W + C; fewer: K < W) [default: per-worker].
+    #[arg(long, value_enum)]
+    pub sentinel_range: Option<SentinelRange>,
 }
 
 impl CheckerArgs {
@@ -105,6 +148,16 @@ impl CheckerArgs {
             return Err(format!(
                 "--max-states applies to --checker bfs only, not {flag}"
             ));
+        }
+        if self.sentinel_range.is_some() && name != CheckerName::Induction {
+            return Err(format!(
+                "--sentinel-range applies to --checker induction only, not {flag}"
+            ));
+        }
+        if name == CheckerName::Induction && self.iterations.is_some() {
+            return Err(
+                "--checker induction proves every size at once and takes no --iterations".into(),
+            );
         }
         if self.max_states == Some(0) {
             return Err("--max-states must be at least 1".into());
@@ -147,6 +200,9 @@ impl CheckerArgs {
             CheckerName::Bfs => Checker::Bfs {
                 max_states: self.max_states,
             },
+            CheckerName::Induction => Checker::Induction {
+                sentinels: self.sentinel_range.unwrap_or_default(),
+            },
         })
     }
 }
@@ -185,8 +241,14 @@ impl CheckArgs {
     pub fn request(&self) -> Result<Request, String> {
         let time_limit = self.time_limit.map(time_limit).transpose()?;
         let checker = self.checker.checker()?;
-        let scenario = self.scenario.scenario();
-        validate(&scenario)?;
+        let scenario = match checker {
+            Checker::Induction { sentinels } => self.scenario.every_size(sentinels)?,
+            _ => {
+                let scenario = self.scenario.scenario()?;
+                validate(&scenario)?;
+                scenario
+            }
+        };
         let properties = if self.property.is_empty() {
             Property::DRAIN.to_vec()
         } else {

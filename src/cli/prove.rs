@@ -41,6 +41,12 @@ pub fn run(args: ProveArgs) -> Result<u8, String> {
     if args.markdown {
         emit(&catalog::markdown(&outcomes, args.extended));
     } else {
+        if !catalog::all_sizes::AVAILABLE {
+            emit(
+                "\nThe all-sizes proofs (--checker induction) did not run: this build has no \
+                 `z3` feature (rebuild with `--features loom,z3`).\n",
+            );
+        }
         for outcome in &outcomes {
             for report in outcome
                 .reports
@@ -50,7 +56,7 @@ pub fn run(args: ProveArgs) -> Result<u8, String> {
                 emit(&format!(
                     "\n## {}: {}\n\n{}",
                     outcome.theorem.id,
-                    report.scenario,
+                    report.subject(),
                     render::report(report)
                 ));
             }

@@ -14,7 +14,7 @@
 //! - `fault`: faults seeded on purpose, switched on by unit tests only;
 //! - `queue`: `multiprocessing.Queue` itself, step by step after queues.py;
 //! - `channel`: a crossbeam-style channel, the Rust idiom, on the same runtime;
-//! - [`tap`]: a live copy of the trace, for a scheduler that steers by it.
+//! - `tap`: a live copy of the trace, for a scheduler that steers by it.
 
 pub(crate) mod channel;
 pub(crate) mod fault;

@@ -4,12 +4,14 @@
 //!   statistics, the counterexample) and as JSON;
 //! - [`text`] and [`mermaid`]: a counterexample drawn as a table or a diagram;
 //! - `words`: the wording of every step and the violation's summary;
-//! - `exploration`: the breadth-first checker's measures and its abstract counterexample.
+//! - `exploration`: the breadth-first checker's measures and its abstract counterexample;
+//! - `proof`: the induction checker's measures and its failed obligations.
 //!
 //! The catalog's tables and docs/proofs.md are drawn by `crate::catalog` with these pieces.
 
 mod chart;
 mod exploration;
+mod proof;
 mod report;
 mod words;
 

@@ -1,6 +1,6 @@
 //! A report as text and as JSON.
 
-use super::{chart, exploration};
+use super::{chart, exploration, proof};
 use crate::outcome::Counterexample;
 use crate::report::{Report, Run, preemptions};
 use crate::scenario::Protocol;
@@ -8,12 +8,13 @@ use std::fmt::Write;
 
 /// A report as `drainproof check` (or `replay`) prints it: the header line with the scenario,
 /// the properties checked, the verdict and its bounds; the real-threads statistics, if any;
-/// and the counterexample, if any.
+/// an all-sizes proof's failed obligations, if any; bfs's abstract path to a violation, if
+/// any; and the counterexample, if any.
 pub fn report(report: &Report) -> String {
     let mut out = match &report.run {
         Run::Search(checker) => format!(
             "{} ({}): {} [{}; {}; {}]\n",
-            report.scenario,
+            report.subject(),
             report
                 .properties
                 .iter()
@@ -23,9 +24,10 @@ pub fn report(report: &Report) -> String {
             report.verdict,
             checker.name(),
             report.bounds(),
-            match &report.exploration {
-                Some(exploration) => exploration::measures(exploration),
-                None => format!("{} executions, {:.2}s", report.executions, report.seconds),
+            match (&report.proof, &report.exploration) {
+                (Some(p), _) => proof::measures(p, report.seconds),
+                (None, Some(exploration)) => exploration::measures(exploration),
+                (None, None) => format!("{} executions, {:.2}s", report.executions, report.seconds),
             }
         ),
         Run::Replay(_) => format!(
@@ -56,6 +58,9 @@ pub fn report(report: &Report) -> String {
             "{verdict}; {} of {} trials lost jobs ({} jobs lost), {} hung",
             stats.lossy_trials, stats.trials, stats.lost_jobs, stats.hangs
         );
+    }
+    if let Some(p) = &report.proof {
+        out += &proof::failures(p);
     }
     if let Some(exploration) = &report.exploration {
         out += &exploration::path(exploration);

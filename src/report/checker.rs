@@ -1,5 +1,7 @@
 //! Which search to run, with its bounds and its defaults.
 
+use crate::outcome::Property;
+use crate::scenario::{Scenario, SentinelRange, Target};
 use serde::Serialize;
 
 /// Which search to run, with its bounds. A new checker is a variant here (its name and
@@ -45,6 +47,15 @@ pub enum Checker {
         /// Give up after finding this many states (then inconclusive).
         max_states: Option<u64>,
     },
+    /// An all-sizes proof by induction over the step relation, with z3 discharging every
+    /// obligation: the properties for *every* scenario of the checked scenario's protocol
+    /// (`crate::scenario::Target`), `W >= 1`, `J >= 0`, `C >= 1` and the sentinels in
+    /// `sentinels`. The checked scenario's own sizes are one instance; they do not narrow
+    /// the claim.
+    Induction {
+        /// How the sentinels range (`sentinel` only).
+        sentinels: SentinelRange,
+    },
 }
 
 impl Checker {
@@ -59,7 +70,15 @@ impl Checker {
     pub const MAX_ITERATIONS: usize = 10_000_000;
 
     /// Every checker's name, as [`Checker::name`] spells it.
-    pub const NAMES: [&'static str; 6] = ["loom", "random", "pct", "dfs", "threads", "bfs"];
+    pub const NAMES: [&'static str; 7] = [
+        "loom",
+        "random",
+        "pct",
+        "dfs",
+        "threads",
+        "bfs",
+        "induction",
+    ];
 
     /// loom without a preemption bound: a proof if it finds nothing.
     pub const LOOM: Checker = Checker::Loom {
@@ -84,14 +103,77 @@ impl Checker {
             Checker::Dfs { .. } => "dfs",
             Checker::Threads { .. } => "threads",
             Checker::Bfs { .. } => "bfs",
+            Checker::Induction { .. } => "induction",
         }
+    }
+
+    /// What a check of `scenario` by this checker is about, in words: the scenario
+    /// (`sentinel W=2 J=2 C=1`), or for an all-sizes proof every scenario of its target
+    /// (`sentinel, every W >= 1, J >= 0, C >= 1`).
+    pub fn subject(&self, scenario: &Scenario) -> String {
+        match *self {
+            Checker::Induction { sentinels } => Target::of(scenario, sentinels).to_string(),
+            _ => scenario.to_string(),
+        }
+    }
+
+    /// The exact `drainproof check` command line that runs this checker on `scenario` for
+    /// `properties` (an all-sizes proof names the target's flags, no sizes).
+    pub fn command(&self, scenario: &Scenario, properties: &[Property]) -> String {
+        let s = scenario;
+        let mut cmd = match *self {
+            Checker::Induction { sentinels } => {
+                format!("drainproof check {}", Target::of(s, sentinels).flags())
+            }
+            _ => {
+                let mut cmd = format!(
+                    "drainproof check --protocol {} --workers {} --jobs {} --pipe-capacity {}",
+                    s.protocol, s.workers, s.jobs, s.pipe_capacity
+                );
+                if let Some(k) = s.sentinels {
+                    cmd += &format!(" --sentinels {k}");
+                }
+                if s.prefilled {
+                    cmd += " --prefilled";
+                }
+                cmd
+            }
+        };
+        if properties != Property::DRAIN {
+            let names: Vec<&str> = properties.iter().map(|p| p.name()).collect();
+            cmd += &format!(" --property {}", names.join(","));
+        }
+        cmd += &match *self {
+            Checker::Loom {
+                preemption_bound: None,
+            } => " --checker loom".to_string(),
+            Checker::Loom {
+                preemption_bound: Some(k),
+            } => format!(" --checker loom --preemption-bound {k}"),
+            Checker::Random { iterations, seed } => {
+                format!(" --checker random --iterations {iterations} --seed {seed}")
+            }
+            Checker::Pct {
+                iterations, seed, ..
+            } => format!(" --checker pct --iterations {iterations} --seed {seed}"),
+            Checker::Dfs { max_iterations } => {
+                format!(" --checker dfs --iterations {max_iterations}")
+            }
+            Checker::Threads { trials } => format!(" --checker threads --iterations {trials}"),
+            Checker::Bfs { max_states: None } => " --checker bfs".to_string(),
+            Checker::Bfs {
+                max_states: Some(n),
+            } => format!(" --checker bfs --max-states {n}"),
+            Checker::Induction { .. } => " --checker induction".to_string(),
+        };
+        cmd
     }
 
     /// Executions the checker is asked to run, if it is given a number (loom explores
     /// whatever its bound allows).
     pub fn asked(&self) -> Option<u64> {
         match *self {
-            Checker::Loom { .. } | Checker::Bfs { .. } => None,
+            Checker::Loom { .. } | Checker::Bfs { .. } | Checker::Induction { .. } => None,
             Checker::Random { iterations, .. } | Checker::Pct { iterations, .. } => {
                 Some(iterations as u64)
             }
@@ -117,6 +199,9 @@ mod tests {
             Checker::Dfs { max_iterations: 1 },
             Checker::Threads { trials: 1 },
             Checker::Bfs { max_states: None },
+            Checker::Induction {
+                sentinels: SentinelRange::PerWorker,
+            },
         ];
         let names: Vec<&str> = checkers.iter().map(Checker::name).collect();
         assert_eq!(names, Checker::NAMES);

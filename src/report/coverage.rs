@@ -33,6 +33,16 @@ pub enum Coverage {
         /// violation, stopped the search).
         complete: bool,
     },
+    /// An all-sizes proof: the obligations the solver discharged.
+    AllSizes {
+        /// The proof's obligations.
+        obligations: u64,
+        /// How many came out as they must (fewer: one failed, the solver gave up on one, or
+        /// a limit cut the proof).
+        discharged: u64,
+        /// Whether every obligation was put to the solver (false: a limit cut the proof).
+        complete: bool,
+    },
     /// One execution, rerun from its replay handle.
     Replayed,
 }
@@ -84,6 +94,24 @@ impl Coverage {
                     super::exploration::thousands(*states)
                 )
             }
+            Coverage::AllSizes {
+                obligations,
+                discharged,
+                complete,
+            } => {
+                let cut = if *complete {
+                    ""
+                } else {
+                    "; a limit cut the proof"
+                };
+                if discharged == obligations {
+                    format!("all sizes, {obligations} obligations discharged by z3{cut}")
+                } else {
+                    format!(
+                        "all sizes, {discharged} of {obligations} obligations discharged by z3{cut}"
+                    )
+                }
+            }
             Coverage::Replayed => "one execution, replayed".into(),
         }
     }
@@ -108,6 +136,7 @@ impl Coverage {
             Coverage::Exhaustive { searches } => searches.iter().all(|s| s.complete),
             Coverage::Sampled { cut, .. } => !cut,
             Coverage::States { complete, .. } => *complete,
+            Coverage::AllSizes { complete, .. } => *complete,
             Coverage::Replayed => true,
         }
     }
@@ -163,7 +192,9 @@ fn sampled(checker: &Checker, executions: u64, asked: u64, cut: bool) -> String 
         Checker::Dfs { .. } if cut => format!("{executions} of at most {asked} schedules"),
         Checker::Dfs { .. } => format!("at most {asked} schedules"),
         Checker::Threads { .. } => format!("{} on real threads", count("trials")),
-        Checker::Loom { .. } | Checker::Bfs { .. } => count("executions"),
+        Checker::Loom { .. } | Checker::Bfs { .. } | Checker::Induction { .. } => {
+            count("executions")
+        }
     }
 }
 

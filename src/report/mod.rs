@@ -1,18 +1,20 @@
 //! The answer of a check or a replay, as data: a [`Report`] with its [`Verdict`], the
 //! [`Checker`] that ran, what it covered ([`Coverage`]) and, for real threads, the
-//! [`TrialStats`]. `crate::check` produces reports; `crate::render` prints them; the JSON
+//! [`TrialStats`]; bfs's [`Exploration`] and an all-sizes [`Proof`]. `crate::check` produces reports; `crate::render` prints them; the JSON
 //! output is their [`Serialize`] form, documented field by field in docs/json.md.
 
 mod checker;
 mod coverage;
 mod exploration;
 mod handle;
+mod proof;
 mod trials;
 
 pub use checker::Checker;
 pub use coverage::{BoundedSearch, Coverage, preemptions};
 pub use exploration::{Exploration, Finding, PathStep, Stats, thousands};
 pub use handle::{MalformedHandle, ReplayHandle, ReplayKind};
+pub use proof::{Answer, ClauseName, Countermodel, Discharged, Goal, Proof, Witness};
 pub use trials::TrialStats;
 
 use crate::outcome::{Counterexample, Property};
@@ -20,12 +22,19 @@ use crate::scenario::{Protocol, Scenario};
 use serde::Serialize;
 use std::fmt;
 
-/// How strong the answer is. Never rounded up: `proved` only for an exhaustive search.
+/// How strong the answer is. Never rounded up: `proved` only for an exhaustive search, or for
+/// an all-sizes proof whose every obligation was discharged.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Exhaustive search found no violation: loom without a preemption bound, or bfs over
     /// every reachable state.
     Proved,
+    /// An all-sizes proof discharged every obligation: the properties hold for every size
+    /// in `sizes` (`--checker induction`).
+    ProvedForEverySize {
+        /// The sizes, in words: `W >= 1, J >= 0, C >= 1` and the claim's own constraints.
+        sizes: String,
+    },
     /// Exhaustive search up to `preemptions` preemptions found no violation.
     Bounded {
         /// The search's preemption bound.
@@ -51,7 +60,7 @@ impl Verdict {
     /// The verdict's name in JSON and tables.
     pub fn name(&self) -> &'static str {
         match self {
-            Verdict::Proved => "proved",
+            Verdict::Proved | Verdict::ProvedForEverySize { .. } => "proved",
             Verdict::Bounded { .. } => "bounded",
             Verdict::NoCounterexample { .. } => "no_counterexample",
             Verdict::Violated => "violated",
@@ -63,19 +72,24 @@ impl Verdict {
     /// bounds, 1 violated, 3 inconclusive.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Verdict::Proved | Verdict::Bounded { .. } | Verdict::NoCounterexample { .. } => 0,
+            Verdict::Proved
+            | Verdict::ProvedForEverySize { .. }
+            | Verdict::Bounded { .. }
+            | Verdict::NoCounterexample { .. } => 0,
             Verdict::Violated => 1,
             Verdict::Inconclusive { .. } => 3,
         }
     }
 }
 
-/// The verdict as a statement: `proved`, `verified up to 2 preemptions`, `no counterexample
-/// in 200 schedules (seed 7)`, `violated`, `inconclusive: <reason>`.
+/// The verdict as a statement: `proved`, `proved for every W >= 1, J >= 0, C >= 1`, `verified
+/// up to 2 preemptions`, `no counterexample in 200 schedules (seed 7)`, `violated`,
+/// `inconclusive: <reason>`.
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Verdict::Proved => f.write_str("proved"),
+            Verdict::ProvedForEverySize { sizes } => write!(f, "proved for every {sizes}"),
             Verdict::Bounded { preemptions } => {
                 write!(f, "verified up to {}", coverage::preemptions(*preemptions))
             }
@@ -138,11 +152,28 @@ pub struct Report {
     /// Real-threads statistics, like the seed's `%d%% passed`.
     pub trials: Option<TrialStats>,
     /// The breadth-first search's state space and, for a violation, its shortest abstract
-    /// execution (`--checker bfs` only).
+    /// execution (`--checker bfs`; for `--checker induction`, the search that found a
+    /// reachable violation after a failed obligation).
     pub exploration: Option<Exploration>,
+    /// The all-sizes proof's obligations (`--checker induction` only).
+    pub proof: Option<Proof>,
 }
 
 impl Report {
+    /// What was checked, in words: the scenario (`sentinel W=2 J=2 C=1`) or, for an all-sizes
+    /// proof, every scenario of its target (`sentinel, every W >= 1, J >= 0, C >= 1`).
+    pub fn subject(&self) -> String {
+        match &self.run {
+            Run::Search(checker) => checker.subject(&self.scenario),
+            Run::Replay(_) => self.scenario.to_string(),
+        }
+    }
+
+    /// Whether the report is about every size rather than the scenario's own.
+    fn all_sizes(&self) -> bool {
+        matches!(self.run, Run::Search(Checker::Induction { .. }))
+    }
+
     /// The bounds the verdict holds within, in words: what the search covered.
     pub fn bounds(&self) -> String {
         match &self.run {
@@ -171,10 +202,10 @@ impl Report {
 #[derive(Serialize)]
 struct Json<'a> {
     protocol: Protocol,
-    workers: usize,
-    jobs: usize,
-    pipe_capacity: usize,
-    sentinels: usize,
+    workers: Option<usize>,
+    jobs: Option<usize>,
+    pipe_capacity: Option<usize>,
+    sentinels: Option<usize>,
     prefilled: bool,
     properties: &'a [Property],
     property: String,
@@ -189,17 +220,20 @@ struct Json<'a> {
     trials: Option<&'a TrialStats>,
     handle: Option<String>,
     bfs: Option<&'a Exploration>,
+    induction: Option<&'a Proof>,
 }
 
 impl Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let s = &self.scenario;
+        // An all-sizes proof has no sizes of its own: `induction.sizes` says which it covers.
+        let size = |value: usize| (!self.all_sizes()).then_some(value);
         Json {
             protocol: s.protocol,
-            workers: s.workers,
-            jobs: s.jobs,
-            pipe_capacity: s.pipe_capacity,
-            sentinels: s.sentinel_count(),
+            workers: size(s.workers),
+            jobs: size(s.jobs),
+            pipe_capacity: size(s.pipe_capacity),
+            sentinels: size(s.sentinel_count()),
             prefilled: s.prefilled,
             properties: &self.properties,
             property: self.property(),
@@ -217,6 +251,7 @@ impl Serialize for Report {
                 Run::Search(_) => None,
             },
             bfs: self.exploration.as_ref(),
+            induction: self.proof.as_ref(),
         }
         .serialize(serializer)
     }

@@ -89,10 +89,13 @@
 //! [`Relation::feeder_exited`], [`Relation::lock_held`], [`Relation::setup_done`]), all in
 //! linear integer arithmetic. What is concrete only: [`PipeOrder`] (two producers: no
 //! single-producer step reads it), [`ending`] (judging a concrete final state) and the
-//! checker's packing of states.
+//! checker's packing of states. The proofs' inductive invariants are written once too
+//! ([`invariant`]), so that trace validation evaluates, on concrete states, the very text the
+//! solver proves inductive.
 
 pub mod domain;
 pub mod ending;
+pub mod invariant;
 pub mod ledger;
 pub mod state;
 pub mod steps;

@@ -266,6 +266,7 @@ pub(crate) fn search(
             cycle,
             path,
         }),
+        proof: None,
         cut,
         clean: Verdict::Proved,
     })

@@ -21,14 +21,17 @@
 //! `i` may leave the relation able to join a later, exited one, and a hang in that position
 //! ends, in the relation, after those joins (the argument is in `crate::step`'s module doc).
 //!
-//! Every abstract state the execution passes through is handed to `Refinement::visit`, the one
-//! place where an invariant of the relation can be checked on every state of every execution.
+//! Every abstract state the execution passes through is handed to `Refinement::visit`, which
+//! evaluates the all-sizes proofs' inductive invariant on it (`crate::step::invariant`, for the
+//! scenarios whose invariant is inductive): every state of every validated execution must
+//! satisfy the very clauses the solver proves inductive.
 
 use crate::model::{EmptyCause, Event, Item, JobId, LaneId, Op, Polled, Received, Role, Wait};
 use crate::outcome::Outcome;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Target};
 use crate::step::{
-    Actor, Concrete, Ending, JobCounts, Local, Relation, State, StepKind, WorkerOp, state::second,
+    Actor, Concrete, Ending, JobCounts, Local, Relation, State, StepKind, WorkerOp, invariant,
+    state::second,
 };
 use std::collections::VecDeque;
 use std::fmt;
@@ -87,6 +90,8 @@ pub struct Validated {
 /// The relation's side of one execution of the model, advanced one event at a time.
 pub struct Refinement {
     relation: Relation<Concrete>,
+    /// The target whose inductive invariant every state must satisfy, if the relation has one.
+    invariant: Option<Target>,
     state: Abstract,
     lanes: Vec<Lane>,
     steps: Vec<(usize, StepKind)>,
@@ -100,6 +105,7 @@ impl Refinement {
     pub fn new(relation: &Relation<Concrete>) -> Refinement {
         let refinement = Refinement {
             relation: relation.clone(),
+            invariant: invariant::inductive_target(relation),
             state: relation.start(),
             lanes: vec![Lane {
                 role: Some(Role::Producer(0)),
@@ -148,11 +154,14 @@ impl Refinement {
     }
 
     /// Every abstract state an execution passes through, once: the initial state and the state
-    /// after each step. The place for a check of an invariant of the relation on every state
-    /// of every execution validated (issue 9's inductive invariant, evaluated on concrete
-    /// states, goes here as one more line).
-    fn visit(&self, _state: &Abstract) -> Result<(), String> {
-        Ok(())
+    /// after each step. It must satisfy the inductive invariant of the all-sizes proofs (issue
+    /// 9), evaluated on plain integers for every job.
+    fn visit(&self, state: &Abstract) -> Result<(), String> {
+        match &self.invariant {
+            Some(target) => invariant::check_concrete(target, &self.relation, state)
+                .map_err(|broken| broken.to_string()),
+            None => Ok(()),
+        }
     }
 
     /// Whether worker `lane` has returned in the model: its last step took it to

@@ -156,9 +156,10 @@ pub(crate) fn search(
             false,
             context,
         ),
-        Checker::Loom { .. } | Checker::Threads { .. } | Checker::Bfs { .. } => {
-            unreachable!("not a shuttle checker")
-        }
+        Checker::Loom { .. }
+        | Checker::Threads { .. }
+        | Checker::Bfs { .. }
+        | Checker::Induction { .. } => unreachable!("not a shuttle checker"),
     };
     let search = ran.search;
     let counterexample = search.best.map(|best| {
@@ -210,6 +211,7 @@ pub(crate) fn search(
         },
         trials: None,
         exploration: None,
+        proof: None,
         cut: (!limits.is_empty()).then(|| limits.join("; ")),
         clean: Verdict::NoCounterexample {
             schedules: search.executions,
